@@ -1,0 +1,1 @@
+"""The thin shared core: database base, enums, errors, validation, calendars."""
