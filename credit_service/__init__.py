@@ -30,6 +30,7 @@ FEATURES = (
     "jobs",
     "inspections",
     "statistics",
+    "imports",
     "staff",
     "public",
     "api",
