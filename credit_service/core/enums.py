@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 
 
-class LabelledEnum(str, enum.Enum):
+class LabelledEnum(enum.StrEnum):
     label: str
 
     def __new__(cls, value: str, label: str):
@@ -16,9 +16,6 @@ class LabelledEnum(str, enum.Enum):
         obj._value_ = value
         obj.label = label
         return obj
-
-    def __str__(self) -> str:  # so f-strings and templates show the code
-        return self.value
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
