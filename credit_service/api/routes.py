@@ -1,0 +1,83 @@
+"""Binds the JSON API (SPEC.md §7) to the app: flask-smorest ``Api``, one blueprint per
+resource under ``/api/v1``, the OpenAPI document at ``/api/v1/openapi.json`` and a docs page at
+``/api/v1/docs`` served from vendored Swagger UI assets (no CDN)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app
+
+from credit_service.api import (
+    agencies,
+    assessments,
+    cases,
+    changes,
+    disclosures,
+    imports,
+    listings,
+    lists,
+    records,
+    verify,
+)
+from credit_service.api.base import API_PREFIX, CreditApi
+
+RESOURCE_BLUEPRINTS = (
+    agencies.blp,
+    assessments.blp,
+    lists.blp,
+    disclosures.blp,
+    changes.blp,
+    verify.blp,
+    cases.blp,
+    records.blp,
+    records.honours_blp,
+    listings.blp,
+    imports.blp,
+)
+
+API_DESCRIPTION = """\
+人力资源服务机构信用监管服务的 JSON 接口。
+
+* **公开接口**无需认证：机构查询与信用档案、信用评价历史（`as_of` 查询历史某日的等级）、
+  红黑名单、重大违法行为社会公布、变化列表、文件核验，以及提交异议/信用修复申请（限流）。
+  公开接口从不返回联系电话、身份证号、申请人联系方式、内部备注或工作人员姓名。
+* **工作人员接口**使用 `Authorization: Bearer <令牌>`（`flask credit users token` 或工作台签发），
+  角色（录入员/审核员/管理员）与四眼原则与工作台一致；所有写操作记入操作日志。
+* **分页**：`page`、`per_page`（最大 100），分页信息在响应头 `X-Pagination`。
+* **缓存**：读接口返回 `ETag`，带 `If-None-Match` 重复请求未变化时返回 304。
+* **乐观锁**：修改时提交读取到的 `version`（或 `If-Match`）；已被他人修改时返回 409，
+  响应中的 `current_version` 为当前版本。
+* **错误**统一为 `{"code", "status", "message", "errors": {字段: [中文说明]}}`。
+"""
+
+docs_bp = Blueprint("api_docs", __name__, url_prefix=API_PREFIX,
+                    static_folder="static", static_url_path="/static",
+                    template_folder="templates")
+
+
+@docs_bp.get("/docs")
+def docs_page():
+    """Swagger UI from local files: integrators can read the docs offline. Rendered without
+    the app's context processors: a static page has no use for the signed-in user."""
+    template = current_app.jinja_env.get_template("api/docs.html")
+    return template.render(config=current_app.config)
+
+
+def init_app(app: Flask) -> CreditApi:
+    from credit_service.extensions import csrf
+
+    app.config.setdefault("API_SPEC_OPTIONS", {})
+    spec_options = {
+        "info": {"description": API_DESCRIPTION,
+                 "contact": {"name": app.config.get("BUREAU_NAME", "")}},
+        "servers": [{"url": "/", "description": "本服务"}],
+        **app.config["API_SPEC_OPTIONS"],
+    }
+    api = CreditApi(spec_kwargs=spec_options)
+    api.init_app(app)
+    for blp in RESOURCE_BLUEPRINTS:
+        # Bearer tokens only, never cookies (see api.auth), so CSRF tokens do not apply.
+        csrf.exempt(blp)
+        api.register_blueprint(blp)
+    app.register_blueprint(docs_bp)
+    app.extensions["credit_api"] = api
+    return api
