@@ -1,0 +1,207 @@
+"""Draw plans against the database (SQLite and PostgreSQL give the same draw), results,
+publication, the conflict rule, campaigns and the public page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from credit_service.core.enums import Grade, InspectionOutcome, PenaltyKind, RecordStatus
+from credit_service.core.errors import Conflict, ValidationFailed
+from credit_service.inspections import services
+from credit_service.inspections.draw import draw
+from tests.fixtures.agencies import make_uscc
+from tests.inspections.test_draw import AGENCIES, GOLDEN, RATIOS
+
+DRAW_DAY = dt.date(2021, 5, 6)
+
+
+@pytest.fixture
+def graded_agencies(create_agency):
+    return [create_agency(uscc=uscc, current_grade=Grade(grade), name=f"济源测试机构{i}")
+            for i, (uscc, grade) in enumerate(AGENCIES)]
+
+
+def _plan(inspectors, actor, **kw):
+    values = dict(name="2021年第一批双随机抽查", starts_on=dt.date(2021, 5, 1),
+                  ends_on=dt.date(2021, 5, 25), inspector_ids=[u.id for u in inspectors],
+                  actor=actor, ratios=RATIOS)
+    values.update(kw)
+    return services.create_plan(**values)
+
+
+def test_same_seed_same_draw_on_this_database(graded_agencies, inspectors, reviewer):
+    plan = _plan(inspectors, reviewer)
+    services.run_draw(plan, reviewer, seed="jiyuan-2021-demo", on=DRAW_DAY)
+    stored = sorted((t.agency.uscc, t.grade.value) for t in plan.targets)
+    assert stored == [(u, g) for u, g, _ in GOLDEN]
+    ids = sorted(u.id for u in inspectors)
+    expected = draw("jiyuan-2021-demo", AGENCIES, RATIOS, ids)
+    assert sorted((t.agency.uscc, tuple(t.inspector_ids)) for t in plan.targets) == \
+        [(t.uscc, t.inspector_ids) for t in expected.targets]
+    assert plan.seed == "jiyuan-2021-demo"
+    assert services.replay_draw(plan, on=DRAW_DAY) == expected
+
+
+def test_plan_seed_announced_beforehand_is_used(graded_agencies, inspectors, reviewer):
+    plan = _plan(inspectors, reviewer, seed="announced")
+    with pytest.raises(ValidationFailed):
+        services.run_draw(plan, reviewer, seed="other", on=DRAW_DAY)
+    services.run_draw(plan, reviewer, on=DRAW_DAY)
+    assert plan.seed == "announced"
+
+
+def test_draw_only_once_and_random_seed_when_none(graded_agencies, inspectors, reviewer):
+    plan = _plan(inspectors, reviewer)
+    services.run_draw(plan, reviewer, on=DRAW_DAY)
+    assert plan.seed and len(plan.seed) == 32
+    with pytest.raises(Conflict):
+        services.run_draw(plan, reviewer, on=DRAW_DAY)
+
+
+def test_scope_kinds_and_districts(create_agency, inspectors, reviewer):
+    inside = create_agency(is_job_agency=False, is_dispatch=True, district="玉泉街道",
+                           current_grade=Grade.D)
+    create_agency(is_job_agency=True, district="玉泉街道", current_grade=Grade.D)
+    create_agency(is_job_agency=False, is_dispatch=True, district="沁园街道", current_grade=Grade.D)
+    plan = _plan(inspectors, reviewer, scope_kinds=["dispatch"], scope_districts=["玉泉街道"])
+    assert [a.id for a in services.eligible_agencies(plan)] == [inside.id]
+
+
+def test_conflict_rule(create_agency, create_record, inspectors, reviewer):
+    target = create_agency(uscc=make_uscc(777), current_grade=Grade.D)
+    a, b, c, d, e = inspectors
+    create_record(target, entered_by_id=a.id, decided_on=dt.date(2020, 9, 1),
+                  occurred_on=dt.date(2020, 8, 1))
+    create_record(target, entered_by_id=b.id, status=RecordStatus.REVOKED,
+                  decided_on=dt.date(2021, 1, 10), occurred_on=dt.date(2021, 1, 2))
+    # the old one: decided more than 365 days before the draw; created_at is "now" (2026),
+    # so both dates are checked — only records entered and decided long ago are ignored
+    conflicts = services.conflicts_for([target], [u.id for u in inspectors], DRAW_DAY)
+    assert conflicts == {target.uscc: {a.id, b.id}}
+    for seed in ("s1", "s2", "s3", "s4", "s5", "s6"):
+        result = draw(seed, [(target.uscc, "D")], RATIOS, [u.id for u in inspectors], conflicts)
+        assert not set(result.targets[0].inspector_ids) & {a.id, b.id}
+    plan = _plan(inspectors, reviewer)
+    services.run_draw(plan, reviewer, seed="s1", on=DRAW_DAY)
+    assert not set(plan.targets[0].inspector_ids) & {a.id, b.id}
+
+
+def test_conflict_window_is_365_days(app, db, create_agency, create_record, inspectors):
+    from credit_service.records.models import Record
+
+    target = create_agency(current_grade=Grade.D)
+    record = create_record(target, entered_by_id=inspectors[0].id,
+                           decided_on=dt.date(2020, 5, 5), occurred_on=dt.date(2020, 5, 1))
+    db.session.query(Record).filter_by(id=record.id).update(
+        {"created_at": dt.datetime(2020, 5, 5, tzinfo=dt.UTC)})
+    ids = [u.id for u in inspectors]
+    assert services.conflicts_for([target], ids, dt.date(2021, 5, 5)) == {target.uscc: {ids[0]}}
+    assert services.conflicts_for([target], ids, dt.date(2021, 5, 6)) == {}
+
+
+def test_plan_validation(db, inspectors, reviewer):
+    db.session.commit()
+    with pytest.raises(ValidationFailed) as exc:
+        services.create_plan(name="", starts_on=dt.date(2021, 5, 2), ends_on=dt.date(2021, 5, 1),
+                             inspector_ids=[inspectors[0].id], actor=reviewer)
+    assert {"name", "ends_on", "inspector_ids"} <= set(exc.value.errors)
+
+
+def test_results_open_draft_records_and_publication(app, graded_agencies, inspectors, reviewer,
+                                                    clerk, client):
+    plan = _plan(inspectors, reviewer)
+    services.run_draw(plan, reviewer, seed="jiyuan-2021-demo", on=DRAW_DAY)
+    with pytest.raises(Conflict):  # not drawn yet
+        services.publish_plan(_plan(inspectors, reviewer), reviewer)
+    first, second = plan.targets[0], plan.targets[1]
+    with pytest.raises(ValidationFailed):
+        services.record_result(first, InspectionOutcome.PROBLEMS_FOUND, "发现问题", clerk,
+                               inspected_on=dt.date(2021, 5, 10))
+    services.record_result(first, InspectionOutcome.NO_PROBLEM, "未发现违法违规行为", clerk,
+                           inspected_on=dt.date(2021, 5, 10))
+    finding = {
+        "violation_code": "rebate_price_manipulation", "facts": "以“返费”方式招揽求职者",
+        "occurred_on": dt.date(2021, 4, 20), "decided_on": dt.date(2021, 5, 12),
+        "decision_number": "济人社监责〔2021〕8号", "authority": "济源示范区人力资源和社会保障局",
+        "penalty_kind": PenaltyKind.RECTIFICATION_ORDER,
+    }
+    services.record_result(second, "problems_found", "发现以“返费”方式招揽求职者，已责令改正",
+                           clerk, findings=[finding], inspected_on=dt.date(2021, 5, 12))
+    from credit_service.extensions import db
+    from credit_service.records.models import Record
+
+    record = db.session.get(Record, second.record_ids[0])
+    assert record.status == RecordStatus.DRAFT
+    assert record.agency_id == second.agency_id
+    assert record.source.value == "inspection"
+    assert record.entered_by_id == clerk.id
+    with pytest.raises(Conflict):
+        services.record_result(first, "no_problem", "again", clerk)
+
+    assert client.get(f"/inspections/{plan.id}").status_code == 404
+    services.publish_plan(plan, reviewer, on=dt.date(2021, 5, 7))
+    page = client.get(f"/inspections/{plan.id}").get_data(as_text=True)
+    assert "jiyuan-2021-demo" in page
+    assert second.agency.uscc in page and second.agency.name in page
+    assert "发现以“返费”方式招揽求职者" in page
+    for user in inspectors + [reviewer, clerk]:
+        assert user.display_name not in page
+    assert "13800138000" not in page and "410881198001011234" not in page
+    assert plan.name in client.get("/inspections").get_data(as_text=True)
+
+
+def test_cli_draw(app, runner, graded_agencies, inspectors, reviewer):
+    plan = _plan(inspectors, reviewer)
+    result = runner.invoke(args=["credit", "draw", "--plan", str(plan.id), "--seed",
+                                 "jiyuan-2021-demo"])
+    assert result.exit_code == 0, result.output
+    assert "jiyuan-2021-demo" in result.output
+    for uscc, _, _ in GOLDEN:
+        assert uscc in result.output
+    again = runner.invoke(args=["credit", "draw", "--plan", str(plan.id)])
+    assert again.exit_code != 0 and "不能重新抽取" in again.output
+    replay = runner.invoke(args=["credit", "draw", "--plan", str(plan.id), "--replay"])
+    assert replay.exit_code == 0 and "一致" in replay.output
+
+
+def test_campaign_phases_and_deadlines(clerk):
+    campaign = services.create_jiyuan_2021_campaign(clerk)
+    assert [p.ends_on for p in campaign.phases] == [
+        dt.date(2021, 5, 25), dt.date(2021, 4, 30), dt.date(2021, 6, 15), dt.date(2021, 10, 13)]
+    upcoming = services.upcoming_phase_deadlines(dt.date(2021, 5, 26))
+    assert [(d.phase_name[:5], d.ends_on, d.days_left, d.in_progress) for d in upcoming] == [
+        ("阶段性评估", dt.date(2021, 6, 15), 20, False),
+        ("总结评估（", dt.date(2021, 10, 13), 140, False),
+    ]
+    soon = services.upcoming_phase_deadlines(dt.date(2021, 4, 20), within_days=30)
+    assert [d.ends_on for d in soon] == [dt.date(2021, 4, 30)]
+    assert soon[0].in_progress
+
+
+def test_self_inspection_upsert(clerk, dummy_agency):
+    campaign = services.create_jiyuan_2021_campaign(clerk)
+    with pytest.raises(ValidationFailed):
+        services.record_self_inspection(campaign, dummy_agency, submitted_on=dt.date(2021, 4, 20),
+                                        rebate_found=True, problems="", rectified=False,
+                                        actor=clerk)
+    services.record_self_inspection(campaign, dummy_agency, submitted_on=dt.date(2021, 4, 20),
+                                    rebate_found=False, problems="", rectified=False, actor=clerk)
+    item = services.record_self_inspection(
+        campaign, dummy_agency, submitted_on=dt.date(2021, 4, 22), rebate_found=True,
+        problems="向求职者承诺入职返费", rectified=True, actor=clerk)
+    assert [i for i, _ in services.self_inspections(campaign)] == [item]
+    assert item.rebate_found and item.submitted_on == dt.date(2021, 4, 22)
+
+
+def test_enforcement_action_validation(db, clerk):
+    db.session.commit()  # a failing service rolls back to the last commit (savepoint here)
+    with pytest.raises(ValidationFailed) as exc:
+        services.record_enforcement_action(kind="nope", held_on=dt.date(2021, 5, 1),
+                                           description="", actor=clerk, agencies_checked=-1)
+    assert {"kind", "description", "agencies_checked"} <= set(exc.value.errors)
+    action = services.record_enforcement_action(
+        kind="employer_guidance", held_on=dt.date(2021, 5, 1), description="指导某代工企业规范用工",
+        actor=clerk)
+    assert services.enforcement_actions(dt.date(2021, 5, 1), dt.date(2021, 5, 1)) == [action]
