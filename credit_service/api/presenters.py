@@ -235,3 +235,18 @@ def _verification_from_result(code, result):
         current=bool(attr("current", True)), changes_since=[str(c) for c in changes],
         summary=attr("summary"),
     )
+
+
+def run_import(kind: str, upload, *, dry_run: bool, actor):
+    """Parse with the imports feature; all rows valid → commit (unless ``dry_run``)."""
+    from credit_service.imports.services import commit_import, parse_import
+
+    content = upload.read()
+    preview = parse_import(kind, upload.filename or "", content, actor)
+    result = {"kind": kind, "dry_run": dry_run, "committed": False,
+              "rows": len(getattr(preview, "rows", []) or []), "created": 0, "errors": []}
+    if dry_run:
+        return result, 200
+    created = commit_import(preview, actor)
+    result.update(committed=True, created=len(created) if hasattr(created, "__len__") else 0)
+    return result, 201

@@ -110,7 +110,8 @@ def test_grade_on_a_past_date(api, graded_agency):
 def listed(db, create_agency):
     from credit_service.lists.models import Listing
 
-    def _listed(list_kind, state, name, decided_on=D(2026, 3, 2)):
+    def _listed(list_kind, state, name, decided_on=None):
+        decided_on = decided_on or D(2026, 3, 2)
         agency = create_agency(name=name)
         listing = Listing(agency_id=agency.id, list_kind=list_kind, state=state,
                           reason="未取得许可证从事职业中介活动", legal_basis="《人力资源市场暂行条例》",
