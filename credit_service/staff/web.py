@@ -1,0 +1,140 @@
+"""Helpers shared by the staff HTML views: form values, the acting user, pagination,
+the stale-write (409) notice and the navigation.
+
+Other features' staff pages may use these; they hold no business rules.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from credit_service.auth.permissions import Capability, can
+
+PER_PAGE = 25
+
+
+def actor():
+    """The signed-in staff user as a plain model object (for services)."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def form_values(multi: tuple[str, ...] = ()) -> dict:
+    """The submitted form as a dict (lists for ``multi`` fields), CSRF token removed."""
+    data = {key: request.form.get(key, "") for key in request.form if key not in multi}
+    for key in multi:
+        data[key] = request.form.getlist(key)
+    data.pop("csrf_token", None)
+    return data
+
+
+def page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def paginate(query, per_page: int = PER_PAGE):
+    from credit_service.extensions import db
+
+    return db.paginate(query, page=page_arg(), per_page=per_page, error_out=False)
+
+
+def version_arg(data: dict) -> int | None:
+    """The ``version`` a form was loaded with (optimistic locking), or None."""
+    try:
+        return int(data.pop("version", "") or 0) or None
+    except (TypeError, ValueError):
+        return None
+
+
+def latest_change(obj) -> dict | None:
+    """The audit log's latest row for ``obj``: who changed it and which fields."""
+    from credit_service.audit.models import AuditEvent
+    from credit_service.auth.models import User
+    from credit_service.extensions import db
+
+    event = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == obj.__tablename__, AuditEvent.object_id == str(obj.id))
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if event is None:
+        return None
+    user = db.session.get(User, event.actor_id) if event.actor_id else None
+    before, after = event.before or {}, event.after or {}
+    ignored = {"version", "updated_at", "created_at"}
+    changes = [
+        (key, before.get(key), after.get(key))
+        for key in after
+        if key not in ignored and before.get(key) != after.get(key)
+    ]
+    return {
+        "event": event,
+        "changed_by": user.display_name if user else event.actor_label,
+        "changes": changes,
+    }
+
+
+def stale_context(exc) -> dict:
+    """Template context for a StaleWrite: message plus the latest change of the object."""
+    info = latest_change(exc.obj) or {}
+    return {"message": exc.message, "current_version": exc.obj.version, **info}
+
+
+_NAV = (
+    # (endpoint, label, capability)
+    ("staff.dashboard", "工作台", Capability.VIEW),
+    ("agencies.index", "机构档案", Capability.VIEW),
+    ("records.index", "失信记录", Capability.VIEW),
+    ("imports.index", "批量导入", Capability.ENTER),
+    ("lists_staff.index", "名单管理", Capability.VIEW),
+    ("cases_staff.index", "异议与修复", Capability.VIEW),
+    ("disclosures_staff.index", "社会公布", Capability.VIEW),
+    ("inspections.staff_index", "双随机抽查", Capability.VIEW),
+    ("statistics.staff_index", "统计报表", Capability.VIEW),
+    ("audit.index", "操作日志", Capability.ADMIN),
+    ("auth.users", "用户管理", Capability.ADMIN),
+    ("auth.tokens", "API 令牌", Capability.VIEW),
+    ("auth.password", "修改密码", Capability.VIEW),
+)
+
+
+def staff_nav() -> list[dict]:
+    """Navigation links the current user may follow; features that are not installed
+    (no such endpoint) are left out, so other helpers' pages appear when they land."""
+    items = []
+    current = request.endpoint or ""
+    for endpoint, label, capability in _NAV:
+        if endpoint not in current_app.view_functions or not can(current_user, capability):
+            continue
+        prefix = endpoint.split(".")[0] + "."
+        items.append({
+            "url": url_for(endpoint),
+            "label": label,
+            "active": current == endpoint or (endpoint != "staff.dashboard" and current.startswith(prefix)
+                                              and prefix not in ("auth.",)),
+        })
+    return items
+
+
+def maybe_url(endpoint: str, **values) -> str | None:
+    """``url_for`` for pages other features may or may not have installed yet."""
+    from werkzeug.routing import BuildError
+
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def register_template_context(app) -> None:
+    @app.context_processor
+    def _staff_context():
+        return {"staff_nav": staff_nav, "can": can, "Capability": Capability,
+                "maybe_url": maybe_url}

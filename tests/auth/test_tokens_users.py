@@ -1,0 +1,124 @@
+"""API tokens (hashed, shown once, revocable), admin user management and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+
+from credit_service.auth import services
+from credit_service.auth.models import ApiToken, User
+from credit_service.core.enums import Department, Role
+
+
+def test_token_is_stored_hashed_and_loads_user(app, db, clerk):
+    plaintext = services.issue_token(clerk, "测试", clerk)
+    token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == clerk.id))
+    assert token.token_hash == hashlib.sha256(plaintext.encode()).hexdigest()
+    assert plaintext not in (token.prefix, token.label, token.token_hash)
+    assert services.user_for_token(plaintext) is clerk
+    assert token.last_used_at is not None
+    assert services.user_for_token(plaintext + "x") is None
+
+
+def test_revoked_token_and_deactivated_owner_are_refused(db, clerk, admin):
+    plaintext = services.issue_token(clerk, "", clerk)
+    token = services.tokens_of(clerk)[0]
+    services.revoke_token(token, clerk)
+    assert services.user_for_token(plaintext) is None
+    other = services.issue_token(clerk, "second", clerk)
+    services.deactivate_user(clerk, admin)
+    assert services.user_for_token(other) is None
+
+
+def test_bearer_header_sets_current_user(app, db, reviewer):
+    from flask import g
+    from flask_login import current_user
+
+    plaintext = services.issue_token(reviewer, "api", reviewer)
+    with app.test_request_context("/api/v1/agencies", headers={"Authorization": f"Bearer {plaintext}"}):
+        assert current_user.is_authenticated
+        assert current_user.id == reviewer.id
+    g.pop("_login_user", None)  # the test's app context outlives each request context
+    with app.test_request_context("/api/v1/agencies", headers={"Authorization": "Bearer cs_bogus"}):
+        assert not current_user.is_authenticated
+
+
+def test_token_ui_shows_plaintext_once(db, login, clerk):
+    client = login(clerk)
+    response = client.post("/staff/tokens", data={"label": "对接系统"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == clerk.id))
+    start = page.index(token.prefix)
+    plaintext = page[start:page.index("<", start)].strip()
+    assert services.user_for_token(plaintext) is clerk
+    listing = client.get("/staff/tokens").get_data(as_text=True)
+    assert plaintext not in listing and token.prefix in listing
+    assert client.post(f"/staff/tokens/{token.id}/revoke").status_code == 302
+    assert token.revoked_at is not None
+
+
+def test_clerk_cannot_revoke_someone_elses_token(db, login, clerk, reviewer):
+    services.issue_token(reviewer, "", reviewer)
+    token = services.tokens_of(reviewer)[0]
+    client = login(clerk)
+    assert client.post(f"/staff/tokens/{token.id}/revoke").status_code == 403
+    assert token.revoked_at is None
+
+
+def test_admin_creates_user_with_generated_password(db, login, admin):
+    client = login(admin)
+    response = client.post("/staff/users/new", data={
+        "username": "wang.wu", "display_name": "王五", "role": "reviewer",
+        "department": "petitions", "password": ""})
+    assert response.status_code == 200
+    user = services.user_by_username("wang.wu")
+    assert user.role == Role.REVIEWER and user.department == Department.PETITIONS
+    assert user.password_hash.startswith("scrypt:")
+    assert "只显示这一次" in response.get_data(as_text=True)
+
+
+def test_admin_user_form_errors_are_chinese(login, admin):
+    client = login(admin)
+    response = client.post("/staff/users/new", data={"username": "", "role": "boss",
+                                                      "department": ""})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "用户名不能为空" in page and "请选择角色" in page and "请选择所属科室" in page
+
+
+def test_admin_changes_role_and_deactivates(db, login, admin, clerk):
+    client = login(admin)
+    response = client.post(f"/staff/users/{clerk.id}", data={
+        "display_name": "录入员甲", "role": "reviewer", "department": "labour_inspection"})
+    assert response.status_code == 302
+    assert clerk.role == Role.REVIEWER and clerk.department == Department.LABOUR_INSPECTION
+    assert client.post(f"/staff/users/{clerk.id}/active", data={"active": "0"}).status_code == 302
+    assert clerk.active is False
+
+
+def test_admin_cannot_deactivate_self(login, admin):
+    client = login(admin)
+    assert client.post(f"/staff/users/{admin.id}/active", data={"active": "0"}).status_code == 422
+    assert admin.active
+
+
+def test_cli_create_user_and_token(app, db, runner):
+    result = runner.invoke(args=["credit", "users", "create", "li.si", "--role", "clerk",
+                                 "--department", "employment_service", "--name", "李四"])
+    assert result.exit_code == 0, result.output
+    assert "初始密码（只显示这一次）" in result.output
+    user = db.session.scalar(select(User).where(User.username == "li.si"))
+    assert user.display_name == "李四"
+    result = runner.invoke(args=["credit", "users", "token", "li.si", "--label", "脚本"])
+    assert result.exit_code == 0, result.output
+    assert services.user_for_token(result.output.strip()) == user
+
+
+def test_cli_refuses_bad_role_and_unknown_user(runner):
+    result = runner.invoke(args=["credit", "users", "create", "x", "--role", "boss",
+                                 "--department", "petitions"])
+    assert result.exit_code != 0
+    result = runner.invoke(args=["credit", "users", "token", "nobody"])
+    assert result.exit_code == 1
