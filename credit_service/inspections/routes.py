@@ -9,7 +9,7 @@ from credit_service.auth.models import User
 from credit_service.auth.permissions import Capability, require
 from credit_service.core.catalog import get_catalog
 from credit_service.core.enums import AgencyKind, InspectionOutcome, PenaltyKind
-from credit_service.core.errors import ValidationFailed
+from credit_service.core.errors import Conflict, ValidationFailed
 from credit_service.core.web import today_local
 from credit_service.extensions import db
 from credit_service.inspections import services
@@ -74,9 +74,9 @@ def staff_plan(plan_id: int):
     plan = services.get_plan(plan_id)
     inspectors = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_([pi.user_id for pi in plan.inspectors])))}
-    eligible = services.eligible_agencies(plan) if plan.drawn_at is None else None
+    preview = services.sample_preview(plan) if plan.drawn_at is None else None
     return render_template("inspections/staff_plan.html", plan=plan, inspectors=inspectors,
-                           eligible=eligible)
+                           preview=preview)
 
 
 @bp.post("/staff/inspections/<int:plan_id>/draw")
@@ -130,8 +130,8 @@ def staff_result(target_id: int):
             findings=_findings_from_form(request.form),
             inspected_on=parse_date(request.form.get("inspected_on"), "inspected_on"),
         )
-    except ValidationFailed as exc:
-        context["errors"] = exc.errors
+    except (ValidationFailed, Conflict) as exc:
+        context["errors"] = exc.errors or {"outcome": [exc.message]}
         return render_template("inspections/result_form.html", **context), 422
     flash("检查结果已录入" + ("，并已生成待审核的失信记录" if target.record_ids else ""), "success")
     return redirect(url_for("inspections.staff_plan", plan_id=target.plan_id))

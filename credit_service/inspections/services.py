@@ -195,6 +195,8 @@ def run_draw(plan: InspectionPlan, actor: User | None, seed: str | None = None,
     """Draw targets and inspectors once. The seed is the plan's announced seed, else the
     one given, else a fresh random one; it is stored and published with the result so
     anyone can re-run :func:`draw.draw` and obtain the same targets and pairings."""
+    # Lock the plan row so two simultaneous draws cannot both pass the check below.
+    db.session.refresh(plan, with_for_update=True)
     if plan.drawn_at is not None:
         raise Conflict("该计划已完成抽取，不能重新抽取（保证抽取结果不可挑选）")
     if plan.seed and seed and seed != plan.seed:
@@ -225,6 +227,20 @@ def run_draw(plan: InspectionPlan, actor: User | None, seed: str | None = None,
     return plan
 
 
+def sample_preview(plan: InspectionPlan) -> list[draw_engine.GradeSample]:
+    """Per grade: eligible agencies and how many the draw will take (before drawing)."""
+    counts: dict[str, int] = {}
+    for agency in eligible_agencies(plan):
+        grade = (agency.current_grade or Grade.NEW).value
+        counts[grade] = counts.get(grade, 0) + 1
+    order = {g: i for i, g in enumerate(draw_engine.GRADE_ORDER)}
+    return [
+        draw_engine.GradeSample(g, n, str(draw_engine.ratio_for(g, plan.ratios)),
+                                draw_engine.sample_size(draw_engine.ratio_for(g, plan.ratios), n))
+        for g, n in sorted(counts.items(), key=lambda gn: (order.get(gn[0], 99), gn[0]))
+    ]
+
+
 def replay_draw(plan: InspectionPlan, on: dt.date | None = None) -> draw_engine.DrawResult:
     """Re-run the pure draw with the plan's stored seed against current data (verification)."""
     if not plan.seed:
@@ -237,6 +253,7 @@ def replay_draw(plan: InspectionPlan, on: dt.date | None = None) -> draw_engine.
 def publish_plan(plan: InspectionPlan, actor: User | None,
                  on: dt.date | None = None) -> InspectionPlan:
     """公开: the plan, seed, targets and (as entered) results become public."""
+    db.session.refresh(plan, with_for_update=True)
     if plan.drawn_at is None:
         raise Conflict("计划尚未抽取，不能公示")
     if plan.published_on is not None:
@@ -311,6 +328,7 @@ def record_result(
     findings = list(findings or [])
     inspected_on = inspected_on or _today()
     errors: dict[str, list[str]] = {}
+    db.session.refresh(target, with_for_update=True)
     if target.plan.drawn_at is None:
         raise Conflict("计划尚未抽取")
     if target.outcome != InspectionOutcome.PENDING:

@@ -33,7 +33,7 @@ def _period() -> tuple[dt.date, dt.date]:
 
 @bp.get("/staff/statistics")
 @require(Capability.VIEW)
-def staff_table():
+def staff_index():
     date_from, date_to = _period()
     table = services.build_table(date_from, date_to)
     return render_template("statistics/staff_table.html", table=table, spec=spec, errors={})
@@ -55,7 +55,7 @@ def staff_save_entries():
         return render_template("statistics/staff_table.html", table=table, spec=spec,
                                errors=exc.errors), 422
     flash("人工填报数据已保存", "success")
-    return redirect(url_for("statistics.staff_table", **{"from": date_from.isoformat(),
+    return redirect(url_for("statistics.staff_index", **{"from": date_from.isoformat(),
                                                          "to": date_to.isoformat()}))
 
 

@@ -44,7 +44,8 @@ def test_full_flow(db, login, reviewer, clerk, inspectors, create_agency):
         "seed": "公开种子"})
     assert resp.status_code == 302
     plan = db.session.query(InspectionPlan).filter_by(name="2021年5月双随机抽查").one()
-    assert client.get(f"/staff/inspections/{plan.id}").status_code == 200
+    preview = client.get(f"/staff/inspections/{plan.id}").get_data(as_text=True)
+    assert "将抽取" in preview and "D（差）" in preview
     assert client.post(f"/staff/inspections/{plan.id}/draw").status_code == 302
     assert {t.agency_id for t in plan.targets} == {a.id for a in agencies}
     assert client.post(f"/staff/inspections/{plan.id}/draw").status_code == 409

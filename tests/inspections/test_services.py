@@ -44,6 +44,15 @@ def test_same_seed_same_draw_on_this_database(graded_agencies, inspectors, revie
     assert services.replay_draw(plan, on=DRAW_DAY) == expected
 
 
+def test_sample_preview_matches_draw(graded_agencies, inspectors, reviewer):
+    plan = _plan(inspectors, reviewer)
+    preview = services.sample_preview(plan)
+    services.run_draw(plan, reviewer, seed="any", on=DRAW_DAY)
+    assert preview == list(services.replay_draw(plan, on=DRAW_DAY).samples)
+    assert [(s.grade, s.eligible, s.sample_size) for s in preview] == [
+        ("A+", 2, 1), ("A", 2, 1), ("B", 12, 2), ("C", 4, 2), ("D", 4, 4), ("NEW", 2, 1)]
+
+
 def test_plan_seed_announced_beforehand_is_used(graded_agencies, inspectors, reviewer):
     plan = _plan(inspectors, reviewer, seed="announced")
     with pytest.raises(ValidationFailed):
