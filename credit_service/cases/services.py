@@ -423,7 +423,10 @@ def _repair_record(case: Case, record: Record, actor, *, on, reasons) -> None:
         raise ValidationFailed("不符合信用修复条件", errors=errors)
     service = _records_service("repair_record")
     if service is not None:
-        service(record, actor, on=on, corrected_on=case.corrected_on, reason=reasons)
+        mark_corrected = _records_service("mark_corrected")
+        if record.corrected_on is None and case.corrected_on and mark_corrected is not None:
+            mark_corrected(record, actor, case.corrected_on)
+        service(record, actor, on)
         return
     from credit_service.core.signals import record_repaired
     from credit_service.lists.services import regrade

@@ -1,89 +1,11 @@
-"""Fixtures for cases: the list fixtures again (a listable agency, steps with dates)."""
+"""Fixtures for cases: the list fixtures (a listable agency, steps with explicit dates)."""
 
-from __future__ import annotations
-
-import datetime as dt
-
-import pytest
-
-from credit_service.core.enums import ListKind, PenaltyKind, Severity
-
-D = dt.date
-PROPOSED_ON = D(2026, 2, 10)
-NOMINATED_ON = D(2026, 9, 21)
-DESIGNATED_ON = D(2026, 10, 14)
-
-
-@pytest.fixture(autouse=True)
-def _documents_off_the_write_path(app, monkeypatch):
-    # The state-machine tests do not render PDFs; tests/lists/test_documents.py turns it on.
-    monkeypatch.setitem(app.config, "LIST_DOCUMENTS_ON_WRITE", False)
-
-
-@pytest.fixture
-def veto_record(create_record, dummy_agency):
-    return create_record(
-        dummy_agency, violation_code="unlicensed_agency", severity=Severity.SERIOUS,
-        facts="未取得人力资源服务许可证从事职业中介活动",
-        occurred_on=D(2026, 1, 5), decided_on=D(2026, 2, 2), penalty_kind=PenaltyKind.FINE,
-    )
-
-
-@pytest.fixture
-def propose_black(clerk):
-    from credit_service.lists.services import propose_listing
-
-    def _propose(agency, record=None, on=PROPOSED_ON, actor=None):
-        data = {"proposed_on": on, "reason": "未取得许可证从事职业中介活动",
-                "legal_basis": "《人力资源市场暂行条例》第十八条、第四十二条"}
-        if record is not None:
-            data["basis_record_id"] = record.id
-        return propose_listing(agency, ListKind.BLACK, data, actor or clerk)
-
-    return _propose
-
-
-@pytest.fixture
-def step():
-    from credit_service.lists.services import apply_listing_event
-
-    def _step(listing, action, actor, on, **kwargs):
-        kwargs.setdefault("document_number", f"济人社{action}〔2026〕{listing.id}号")
-        return apply_listing_event(listing, action, actor, on=on, **kwargs)
-
-    return _step
-
-
-@pytest.fixture
-def published_black(dummy_agency, veto_record, propose_black, step, clerk, reviewer):
-    """Notified 2026-02-13 (objection window crosses the Spring Festival), decided
-    2026-03-02, published 2026-03-03."""
-    listing = propose_black(dummy_agency, veto_record)
-    step(listing, "notify", clerk, D(2026, 2, 13))
-    step(listing, "decide", reviewer, D(2026, 3, 2))
-    step(listing, "publish", reviewer, D(2026, 3, 3))
-    return listing
-
-
-@pytest.fixture
-def red_agency(create_agency, db):
-    from credit_service.agencies.models import AnnualReport
-    from credit_service.core.enums import Grade
-
-    agency = create_agency(established_on=D(2018, 5, 1), current_grade=Grade.A, current_score=105)
-    for year in (2024, 2025):
-        db.session.add(AnnualReport(agency_id=agency.id, year=year, submitted_on=D(year + 1, 3, 1),
-                                    publicised=True, on_time=True))
-    db.session.flush()
-    db.session.expire(agency, ["annual_reports"])
-    return agency
-
-
-@pytest.fixture
-def nominate_red(clerk):
-    from credit_service.lists.services import propose_listing
-
-    def _nominate(agency, on=NOMINATED_ON, actor=None):
-        return propose_listing(agency, ListKind.RED, {"proposed_on": on}, actor or clerk)
-
-    return _nominate
+from tests.lists.conftest import (  # noqa: F401
+    _documents_off_the_write_path,
+    nominate_red,
+    propose_black,
+    published_black,
+    red_agency,
+    step,
+    veto_record,
+)

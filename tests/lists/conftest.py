@@ -16,9 +16,10 @@ DESIGNATED_ON = D(2026, 10, 14)
 
 
 @pytest.fixture(autouse=True)
-def _documents_off_the_write_path(app, monkeypatch):
+def _documents_off_the_write_path(_app, monkeypatch):
     # The state-machine tests do not render PDFs; tests/lists/test_documents.py turns it on.
-    monkeypatch.setitem(app.config, "LIST_DOCUMENTS_ON_WRITE", False)
+    # (``_app``, not ``app``: committed_app tests must not hold the rolled-back connection.)
+    monkeypatch.setitem(_app.config, "LIST_DOCUMENTS_ON_WRITE", False)
 
 
 @pytest.fixture

@@ -1,0 +1,256 @@
+"""Scheduled jobs: listing/honour/record-window expiry with regrade, deadline reminders,
+document regeneration and the quarterly major-case disclosure draft.
+
+Every job claims a unique ``JobRun(job, period)`` row in the same transaction as its work
+(Notify's ``jobs_dao`` pattern): a second run for the same period — by hand, or by a second
+scheduler at the same moment — hits the unique constraint and does nothing. On PostgreSQL
+the second INSERT waits for the first transaction and then fails; on SQLite the claim is the
+transaction's first write, so it waits on the database lock (busy_timeout) the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from credit_service.agencies.models import Agency
+from credit_service.audit.context import acting_as
+from credit_service.cases.models import Case
+from credit_service.core.db import transactional, utcnow
+from credit_service.core.enums import CaseState, ListingState, ListKind, RecordStatus, Severity
+from credit_service.core.errors import Conflict
+from credit_service.extensions import db
+from credit_service.jobs.models import JobRun, Reminder
+from credit_service.lists import rules
+from credit_service.lists.models import Listing
+from credit_service.records.models import Honour, Record
+
+log = logging.getLogger(__name__)
+
+HONOUR_YEARS = 5  # SPEC.md §4.3: an honour counts for 5 years from grant
+EXPIRY_WARNING_DAYS = 30
+
+
+def _today() -> dt.date:
+    from credit_service.core.web import today_local
+
+    return today_local()
+
+
+def claim(job: str, period: str) -> JobRun | None:
+    """Insert the run row inside a savepoint; None if this (job, period) already ran."""
+    run = JobRun(job=job, period=period)
+    try:
+        with db.session.begin_nested():
+            db.session.add(run)
+            db.session.flush()
+    except IntegrityError:
+        return None
+    return run
+
+
+def run_once(job: str, period: str, work: Callable[[], dict]) -> dict | None:
+    """Run ``work`` at most once per (job, period); returns its result, or None when the
+    period was already claimed by another run."""
+
+    @transactional
+    def _run():
+        run = claim(job, period)
+        if run is None:
+            log.info("job %s %s already done; skipping", job, period)
+            return None
+        result = work() or {}
+        run.finished_at = utcnow()
+        run.result = result
+        return result
+
+    with acting_as(f"job:{job}"):
+        return _run()
+
+
+# --------------------------------------------------------------------------- expiry
+
+
+def _previous_run_day(job: str, on: dt.date) -> dt.date:
+    last = db.session.scalar(
+        select(JobRun.period).where(JobRun.job == job, JobRun.period < on.isoformat(),
+                                    JobRun.finished_at.is_not(None))
+        .order_by(JobRun.period.desc()).limit(1)
+    )
+    try:
+        return dt.date.fromisoformat(last) if last else on - dt.timedelta(days=1)
+    except ValueError:
+        return on - dt.timedelta(days=1)
+
+
+def _agencies_with_window_ends(since: dt.date, on: dt.date) -> set[int]:
+    """Agencies whose record windows or honours ended in (since, on] — their grade may
+    rise on that day (SPEC.md §4.3), so they are regraded."""
+    ids: set[int] = set()
+    for severity, months in rules.SEVERITY_WINDOW_MONTHS.items():
+        lo, hi = rules.add_months(since, -months), rules.add_months(on, -months)
+        ids.update(db.session.scalars(select(Record.agency_id).where(
+            Record.status == RecordStatus.CONFIRMED, Record.severity == Severity(severity),
+            Record.decided_on > lo, Record.decided_on <= hi)))
+    lo, hi = rules.add_years(since, -HONOUR_YEARS), rules.add_years(on, -HONOUR_YEARS)
+    ids.update(db.session.scalars(select(Honour.agency_id).where(or_(
+        and_(Honour.valid_until > since, Honour.valid_until <= on),
+        and_(Honour.granted_on > lo, Honour.granted_on <= hi),
+    ))))
+    return ids
+
+
+def expire_due(on: dt.date) -> dict:
+    """The daily expiry work (without the claim): black listings whose 3-year term ends
+    are removed that same day (45号令 art.11, 17); red designations end after 3 years;
+    agencies whose windows or honours ended are regraded."""
+    from credit_service.lists.services import _system_step, last_event, regrade
+
+    removed = expired = 0
+    due = db.session.scalars(select(Listing).where(
+        Listing.state.in_(list(rules.BLACK_IN_EFFECT | rules.RED_IN_EFFECT)),
+        Listing.expires_on <= on,
+    ).order_by(Listing.id).with_for_update()).all()
+    regraded_by_step: set[int] = set()
+    for listing in due:
+        step_on = max(listing.expires_on, last_event(listing).on)
+        if listing.list_kind == ListKind.BLACK:
+            _system_step(listing, "remove", on=step_on)
+            removed += 1
+        else:
+            _system_step(listing, "expire", on=step_on)
+            expired += 1
+        regraded_by_step.add(listing.agency_id)
+    since = _previous_run_day("expire", on)
+    window_agencies = _agencies_with_window_ends(since, on) - regraded_by_step
+    for agency_id in sorted(window_agencies):
+        regrade(db.session.get(Agency, agency_id), as_of=on)
+    return {"date": on.isoformat(), "black_removed": removed, "red_expired": expired,
+            "regraded": len(window_agencies) + len(regraded_by_step)}
+
+
+def run_expire(on: dt.date | None = None) -> dict | None:
+    on = on or _today()
+    return run_once("expire", on.isoformat(), lambda: expire_due(on))
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def _remind(subject: str, due_on: dt.date, message: str) -> bool:
+    exists = db.session.scalar(select(Reminder.id).where(Reminder.subject == subject,
+                                                         Reminder.due_on == due_on))
+    if exists is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Reminder(subject=subject, due_on=due_on, message=message[:300]))
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def write_reminders(on: dt.date) -> dict:
+    """Deadline reminders for the staff dashboard: objection windows, verification,
+    publicity, expiries within 30 days, and open cases."""
+    from credit_service.lists.services import verification_deadline
+
+    created = 0
+    listings = db.session.scalars(select(Listing).where(
+        Listing.state.in_([ListingState.NOTIFIED, ListingState.OBJECTION, ListingState.PUBLICITY,
+                           *rules.BLACK_IN_EFFECT, *rules.RED_IN_EFFECT])).order_by(Listing.id)).all()
+    horizon = on + dt.timedelta(days=EXPIRY_WARNING_DAYS)
+    for listing in listings:
+        name = listing.agency.name
+        subject = f"listing:{listing.id}"
+        if listing.state == ListingState.NOTIFIED and listing.objection_deadline >= on:
+            created += _remind(subject, listing.objection_deadline,
+                               f"{name}：异议期届满（告知书送达后5个工作日），届满后可作出列入决定")
+        elif listing.state == ListingState.OBJECTION:
+            due = verification_deadline(listing)
+            if due is not None:
+                created += _remind(subject, due, f"{name}：异议须在此日前核实完毕（45号令第六条）")
+        elif listing.state == ListingState.PUBLICITY and listing.publicity_ends_on >= on:
+            created += _remind(subject, listing.publicity_ends_on,
+                               f"{name}：诚信服务示范机构公示期届满，可作出认定决定")
+        elif listing.expires_on is not None and on <= listing.expires_on <= horizon:
+            created += _remind(subject, listing.expires_on,
+                               f"{name}：{listing.list_kind.label}有效期届满，当日自动移出")
+    for case in db.session.scalars(select(Case).where(
+            Case.state.in_([CaseState.SUBMITTED, CaseState.REVIEWING])).order_by(Case.id)):
+        created += _remind(f"case:{case.number}", case.deadline,
+                           f"{case.number}（{case.kind.label}·{case.subject.label}）办理期限")
+    return {"date": on.isoformat(), "created": created}
+
+
+def run_reminders(on: dt.date | None = None) -> dict | None:
+    on = on or _today()
+    return run_once("remind", on.isoformat(), lambda: write_reminders(on))
+
+
+def due_reminders(on: dt.date | None = None, *, days: int = 7) -> list[Reminder]:
+    """Open reminders due up to ``days`` ahead (overdue ones included) for the dashboard."""
+    on = on or _today()
+    return list(db.session.scalars(select(Reminder).where(
+        Reminder.dismissed.is_(False), Reminder.due_on <= on + dt.timedelta(days=days),
+    ).order_by(Reminder.due_on, Reminder.id)))
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def regenerate_documents() -> dict:
+    from credit_service.lists.documents import issue_missing
+
+    result = {"list_documents": issue_missing()}
+    try:
+        from credit_service.documents import services as documents
+    except ImportError:
+        return result
+    regenerate = getattr(documents, "regenerate_stale", None)
+    if regenerate is not None:
+        outcome = regenerate()
+        result["regenerated"] = outcome if isinstance(outcome, int | dict | list) else str(outcome)
+        if isinstance(outcome, list):
+            result["regenerated"] = len(outcome)
+    return result
+
+
+def run_publish(now: dt.datetime | None = None) -> dict | None:
+    now = now or dt.datetime.now(dt.UTC)
+    return run_once("publish", now.strftime("%Y-%m-%dT%H:%M"), regenerate_documents)
+
+
+# --------------------------------------------------------------------------- disclosure
+
+
+def previous_quarter(on: dt.date) -> str:
+    quarter = (on.month - 1) // 3  # 0-based index of the current quarter
+    if quarter == 0:
+        return f"{on.year - 1}Q4"
+    return f"{on.year}Q{quarter}"
+
+
+def run_disclose(period: str | None = None, *, on: dt.date | None = None) -> dict | None:
+    """Draft the major-case disclosure (人社部令第29号: quarterly for a city-level bureau)
+    for ``period`` or for the quarter that ended before ``on``."""
+    period = period or previous_quarter(on or _today())
+    try:
+        from credit_service.disclosures.services import draft_disclosure
+    except ImportError:
+        log.warning("disclosures feature not installed; %s not drafted", period)
+        return None
+
+    def work():
+        try:
+            disclosure = draft_disclosure(period, actor=None)
+        except Conflict as exc:  # drafted by hand already
+            return {"period": period, "skipped": exc.message}
+        return {"period": period, "disclosure_id": getattr(disclosure, "id", None)}
+
+    return run_once("disclose", period, work)
