@@ -220,7 +220,9 @@ def staff_enforcement_action():
 
 @bp.get("/inspections")
 def public_index():
-    return render_template("inspections/public_index.html", plans=services.published_plans())
+    query = request.args.get("q", "")[:100]
+    return render_template("inspections/public_index.html", plans=services.published_plans(),
+                           query=query, found=services.published_targets_for(query))
 
 
 @bp.get("/inspections/<int:plan_id>")

@@ -382,6 +382,20 @@ def published_plans() -> list[InspectionPlan]:
     ))
 
 
+def published_targets_for(query: str, limit: int = 100) -> list[InspectionTarget]:
+    """Targets of published plans whose agency USCC or name contains ``query`` (public)."""
+    text = (query or "").strip()
+    if not text:
+        return []
+    pattern = f"%{text.replace('%', '').replace('_', '')}%"
+    return list(db.session.scalars(
+        select(InspectionTarget).join(InspectionPlan).join(Agency)
+        .where(InspectionPlan.published_on.is_not(None),
+               or_(Agency.uscc == text.upper(), Agency.name.like(pattern)))
+        .order_by(InspectionPlan.published_on.desc(), Agency.uscc).limit(limit)
+    ))
+
+
 # ----------------------------------------------------------------------- campaigns
 
 #: The 2021 济源示范区劳务中介专项整治行动 (seed plan §四 实施步骤).

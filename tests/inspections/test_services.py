@@ -159,6 +159,10 @@ def test_results_open_draft_records_and_publication(app, graded_agencies, inspec
         assert user.display_name not in page
     assert "13800138000" not in page and "410881198001011234" not in page
     assert plan.name in client.get("/inspections").get_data(as_text=True)
+    found = client.get("/inspections?q=" + second.agency.uscc).get_data(as_text=True)
+    assert "发现以“返费”方式招揽求职者" in found
+    assert services.published_targets_for(second.agency.name[:6])
+    assert services.published_targets_for("不存在的机构名称") == []
 
 
 def test_cli_draw(app, runner, graded_agencies, inspectors, reviewer):
