@@ -38,6 +38,7 @@ from credit_service.statistics import table as spec
 from credit_service.statistics.models import StatisticsEntry
 
 REBATE_VIOLATION_CODE = "rebate_price_manipulation"
+PDF_KIND = "statistics_table.pdf"
 SOURCE_LABELS = {"computed": "系统统计", "entered": "人工填报", "missing": "未填报"}
 
 
@@ -304,11 +305,12 @@ def _period_text(t: StatisticsTable) -> str:
     return f"统计期间：{cn_date(t.period_from)}至{cn_date(t.period_to)}"
 
 
-def render_html(t: StatisticsTable, bureau_name: str) -> str:
+def render_html(t: StatisticsTable, bureau_name: str, *, standalone: bool = False) -> str:
+    """``standalone``: add our own page margins and numbers (when not stamped by documents)."""
     from flask import render_template
 
     return render_template("statistics/table_pdf.html", table=t, bureau_name=bureau_name,
-                           period_text=_period_text(t), spec=spec)
+                           period_text=_period_text(t), spec=spec, standalone=standalone)
 
 
 def _summary(t: StatisticsTable) -> dict:
@@ -323,15 +325,30 @@ def export_pdf(t: StatisticsTable, bureau_name: str) -> bytes:
 
     Through the documents feature when it is present (verification code, QR, page numbers,
     stored with its hash); otherwise rendered here directly with WeasyPrint."""
-    html = render_html(t, bureau_name)
     try:
         from credit_service.documents.services import publish_pdf
     except ImportError:
-        return _render_pdf(html)
+        return _render_pdf(render_html(t, bureau_name, standalone=True))
+    key = f"{t.period_from.isoformat()}_{t.period_to.isoformat()}"
+    stored = _stored_pdf(key, t.fingerprint())
+    if stored is not None:  # same figures as the stored one: serve it, keep its code
+        return stored
+    html = render_html(t, bureau_name)
     document = publish_pdf(
-        kind="statistics_table.pdf", key=f"{t.period_from.isoformat()}_{t.period_to.isoformat()}",
+        kind=PDF_KIND, key=key,
         title=f"{spec.TITLE}（{t.period_from.isoformat()}至{t.period_to.isoformat()}）", html=html,
         summary=_summary(t), fingerprint=t.fingerprint(), data_as_of=t.generated_at)
+    return _document_bytes(document)
+
+
+def _stored_pdf(key: str, fingerprint: str) -> bytes | None:
+    try:
+        from credit_service.documents.services import current_document
+    except ImportError:
+        return None
+    document = current_document(PDF_KIND, key)
+    if document is None or document.content_fingerprint != fingerprint:
+        return None
     return _document_bytes(document)
 
 

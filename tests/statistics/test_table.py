@@ -187,3 +187,21 @@ def test_cli_statistics(entered, runner, tmp_path):
     bad = runner.invoke(args=["credit", "statistics", "--from", "2021-06-15", "--to",
                               "2021-04-01"])
     assert bad.exit_code != 0
+
+
+def test_pdf_reused_while_figures_unchanged(entered, app, clerk):
+    import importlib.util
+
+    if importlib.util.find_spec("credit_service.documents.services") is None:
+        pytest.fail("documents feature expected in this tree")
+    with app.test_request_context():
+        first = services.export_pdf(services.build_table(FROM, TO), "济源")
+        assert services.export_pdf(services.build_table(FROM, TO), "济源") == first
+        services.save_entry(row_code="association_trainees", period_from=FROM, period_to=TO,
+                            value="80", actor=clerk)
+        third = services.export_pdf(services.build_table(FROM, TO), "济源")
+    assert third != first
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(third)).pages)
+    assert "80人次" in _squash(text)
