@@ -196,6 +196,11 @@ def submit_case(data: dict) -> tuple[Case, str]:
         if subject == CaseSubject.RECORD:
             record_id = _int_or_none(data.get("record_id"))
             record = db.session.get(Record, record_id) if record_id and record_id > 0 else None
+            number = (data.get("record_decision_number") or "").strip()
+            if record is None and number:
+                # The public form identifies a record by its decision number (文书号).
+                record = db.session.scalar(select(Record).where(
+                    Record.agency_id == agency.id, Record.decision_number == number))
             if record is None or record.agency_id != agency.id:
                 errors["record_id"] = ["请选择该机构名下的失信记录"]
                 record = None
@@ -206,10 +211,19 @@ def submit_case(data: dict) -> tuple[Case, str]:
         if subject in (CaseSubject.LISTING, CaseSubject.EARLY_REMOVAL):
             listing_id = _int_or_none(data.get("listing_id"))
             listing = db.session.get(Listing, listing_id) if listing_id and listing_id > 0 else None
-            if listing is None and subject == CaseSubject.EARLY_REMOVAL:
+            if listing is None and data.get("listing_id") in (None, ""):
+                # Without an id: the agency's black listing (in effect for early removal,
+                # any open one for an objection), else its open red listing.
+                states = list_rules.BLACK_IN_EFFECT if subject == CaseSubject.EARLY_REMOVAL \
+                    else list_rules.OPEN_STATES[ListKind.BLACK]
                 listing = db.session.scalar(select(Listing).where(
                     Listing.agency_id == agency.id, Listing.list_kind == ListKind.BLACK,
-                    Listing.state.in_(list(list_rules.BLACK_IN_EFFECT))))
+                    Listing.state.in_(list(states))).order_by(Listing.id.desc()))
+                if listing is None and subject == CaseSubject.LISTING:
+                    listing = db.session.scalar(select(Listing).where(
+                        Listing.agency_id == agency.id, Listing.list_kind == ListKind.RED,
+                        Listing.state.in_(list(list_rules.OPEN_STATES[ListKind.RED])))
+                        .order_by(Listing.id.desc()))
             if listing is None or listing.agency_id != agency.id:
                 errors["listing_id"] = ["未找到该机构的名单条目"]
                 listing = None

@@ -89,3 +89,17 @@ def nominate_red(clerk):
         return propose_listing(agency, ListKind.RED, {"proposed_on": on}, actor or clerk)
 
     return _nominate
+
+
+@pytest.fixture
+def as_user(app):
+    """A test client signed in as ``user`` (Flask-Login session)."""
+
+    def _as(user):
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return client
+
+    return _as
