@@ -1,0 +1,194 @@
+"""Writes generated demo rows into the database.
+
+The demo is a loader, not a user: it writes rows directly (no services, no audit trail),
+in one transaction. Two writers:
+
+* ``core``: SQLAlchemy Core ``insert()`` executemany in chunks, with the column types'
+  own validation (used for the realistic demo);
+* ``fast``: the driver's bulk path for the scale data set — ``cursor.executemany`` on SQLite
+  and ``COPY … FROM STDIN`` (psycopg ``cursor.copy()``) on PostgreSQL — because 1,000,000
+  records through the ORM would take many minutes instead of seconds.
+
+Ids come from the generator, so PostgreSQL sequences are moved past them afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from credit_service.demo.generator import TableRows
+
+CHUNK = 20_000
+
+
+def database_is_empty(conn: Connection) -> bool:
+    """No agencies and no staff users: nothing anyone could have entered yet."""
+    for table in ("agencies", "users"):
+        if conn.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
+            return False
+    return True
+
+
+def wipe(conn: Connection, metadata: sa.MetaData) -> None:
+    """Delete every row of every application table (``--force``)."""
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    if conn.dialect.name == "postgresql":
+        # TRUNCATE, because the append-only audit_events table refuses DELETE by trigger.
+        conn.exec_driver_sql(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+        )
+    else:
+        for table in tables:
+            conn.exec_driver_sql(f'DELETE FROM "{table}"')
+
+
+@contextmanager
+def bulk_transaction(engine: sa.Engine, *, fast: bool) -> Iterator[Connection]:
+    """One transaction for the whole load.
+
+    For the SQLite bulk path foreign keys are switched off for this connection while
+    loading (a per-row parent lookup costs about a third of the insert time; the ids
+    are consistent by construction) and checked once with ``PRAGMA foreign_key_check``
+    before the commit, so a broken reference still rolls the load back.
+    """
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        sqlite_fast = fast and conn.dialect.name == "sqlite"
+        if sqlite_fast:
+            # Must run outside a transaction: the raw connection is in autocommit mode here.
+            raw.execute("PRAGMA foreign_keys=OFF")
+            raw.execute("PRAGMA cache_size=-262144")
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite_fast:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)
+                    if broken:
+                        raise RuntimeError(f"demo data has broken foreign keys: {broken}")
+        finally:
+            if sqlite_fast:
+                raw.execute("PRAGMA foreign_keys=ON")
+                raw.execute("PRAGMA cache_size=-2000")
+
+
+def _chunks(rows: Iterable[tuple], size: int):
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _sqlite_converter(column: sa.Column) -> Callable | None:
+    # The same text forms SQLAlchemy's SQLite types write, so ORM reads work unchanged.
+    if isinstance(column.type, sa.DateTime):
+        stamps: dict[dt.datetime, str] = {}
+
+        def stamp(value: dt.datetime) -> str:
+            text = stamps.get(value)
+            if text is None:
+                text = stamps[value] = value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+            return text
+
+        return stamp
+    if isinstance(column.type, sa.Date):
+        memo: dict[dt.date, str] = {}
+
+        def iso(value: dt.date) -> str:  # a few thousand distinct days among millions of rows
+            text = memo.get(value)
+            if text is None:
+                text = memo[value] = value.isoformat()
+            return text
+
+        return iso
+    if isinstance(column.type, sa.Numeric):
+        return float
+    return None
+
+
+class BulkWriter:
+    def __init__(self, conn: Connection, metadata: sa.MetaData, *, fast: bool,
+                 progress: Callable[[str, int], None] | None = None):
+        self.conn = conn
+        self.metadata = metadata
+        self.fast = fast
+        self.progress = progress or (lambda table, n: None)
+        self.counts: dict[str, int] = {}
+
+    def write(self, block: TableRows) -> int:
+        table = self.metadata.tables[block.table]
+        if not self.fast:
+            written = self._write_core(table, block)
+        elif self.conn.dialect.name == "postgresql":
+            written = self._write_copy(table, block)
+        else:
+            written = self._write_executemany(table, block)
+        self.counts[block.table] = self.counts.get(block.table, 0) + written
+        return written
+
+    def _write_core(self, table: sa.Table, block: TableRows) -> int:
+        written = 0
+        for chunk in _chunks(block.rows, 5_000):
+            self.conn.execute(table.insert(), [dict(zip(block.columns, row, strict=True))
+                                               for row in chunk])
+            written += len(chunk)
+            self.progress(block.table, len(chunk))
+        return written
+
+    def _write_executemany(self, table: sa.Table, block: TableRows) -> int:
+        converters = [
+            (i, conv) for i, name in enumerate(block.columns)
+            if (conv := _sqlite_converter(table.c[name])) is not None
+        ]
+        sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
+            table.name, ", ".join(f'"{c}"' for c in block.columns),
+            ", ".join("?" for _ in block.columns),
+        )
+        cursor = self.conn.connection.driver_connection.cursor()
+        written = 0
+        try:
+            for chunk in _chunks(block.rows, CHUNK):
+                if converters:
+                    converted = []
+                    for row in chunk:
+                        values = list(row)
+                        for i, conv in converters:
+                            if values[i] is not None:
+                                values[i] = conv(values[i])
+                        converted.append(values)
+                    chunk = converted
+                cursor.executemany(sql, chunk)
+                written += len(chunk)
+                self.progress(block.table, len(chunk))
+        finally:
+            cursor.close()
+        return written
+
+    def _write_copy(self, table: sa.Table, block: TableRows) -> int:
+        columns = ", ".join(f'"{c}"' for c in block.columns)
+        written = 0
+        with self.conn.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+                for chunk in _chunks(block.rows, CHUNK):
+                    for row in chunk:
+                        copy.write_row(row)
+                    written += len(chunk)
+                    self.progress(block.table, len(chunk))
+        return written
+
+    def finish(self) -> None:
+        """Move PostgreSQL id sequences past the explicit ids; refresh planner statistics."""
+        if self.conn.dialect.name == "postgresql":
+            for name in self.counts:
+                self.conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                    f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{name}"), false)'
+                )
+            for name in self.counts:
+                self.conn.exec_driver_sql(f'ANALYZE "{name}"')
+        else:
+            self.conn.exec_driver_sql("ANALYZE")
