@@ -53,13 +53,14 @@ class EnforcementKind(LabelledEnum):
     EMPLOYER_GUIDANCE = "employer_guidance", "指导和督促企业依法规范用工"
 
 
-def supervision_ratios() -> dict[str, float]:
-    """Sample ratio per grade code from the active rule set (the one place to switch)."""
+def supervision_ratios(as_of: dt.date | None = None) -> dict[str, float]:
+    """Sample ratio per grade code from the rule set in force on ``as_of`` (the one place
+    to switch; falls back to SPEC.md §4.8 when the grading feature is absent)."""
     try:
         from credit_service.grading.services import supervision_ratios as from_rules
     except ImportError:
         return dict(DEFAULT_SUPERVISION_RATIOS)
-    ratios = {str(k): float(v) for k, v in from_rules().items()}
+    ratios = {str(k): float(v) for k, v in from_rules(as_of).items()}
     ratios.setdefault("NEW", ratios.get("B", DEFAULT_SUPERVISION_RATIOS["B"]))
     return ratios
 
@@ -124,7 +125,7 @@ def create_plan(
         ends_on=ends_on,
         scope_kinds=scope_kinds,
         scope_districts=scope_districts,
-        ratios=dict(ratios or supervision_ratios()),
+        ratios=dict(ratios or supervision_ratios(starts_on)),
         seed=seed.strip() if seed else None,
         campaign_id=campaign.id if campaign else None,
         created_by_id=getattr(actor, "id", None),
