@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from credit_service.agencies.models import Agency
 from credit_service.audit.services import record_audit, snapshot
@@ -571,9 +571,9 @@ def enforcement_actions(date_from: dt.date | None = None, date_to: dt.date | Non
 
 def find_agency(text: str) -> Agency:
     """An agency by USCC or exact name (staff forms)."""
-    text = (text or "").strip().upper() if len((text or "").strip()) == 18 else (text or "").strip()
+    text = (text or "").strip()
     agency = db.session.scalars(select(Agency).where(
-        or_(Agency.uscc == text, and_(Agency.name == text)))).first()
+        or_(Agency.uscc == text.upper(), Agency.name == text))).first()
     if agency is None:
         raise ValidationFailed("未找到该机构", {"agency": ["请输入机构的统一社会信用代码或全称"]})
     return agency
