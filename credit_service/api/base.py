@@ -177,5 +177,6 @@ USCC_PATH_PARAMETER = {
     "name": "uscc",
     "required": True,
     "description": "统一社会信用代码（18位，含校验位）",
-    "schema": {"type": "string", "example": "91419001MA4000000C"},
+    "schema": {"type": "string", "minLength": 18, "maxLength": 18,
+               "pattern": "^[0-9A-Za-z]{18}$", "example": "91419001MA4000000C"},
 }

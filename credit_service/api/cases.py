@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from sqlalchemy import select
 
 from credit_service.api import presenters
 from credit_service.api.auth import staff_only
@@ -12,10 +11,8 @@ from credit_service.api.base import ApiBlueprint
 from credit_service.api.errors import ErrorSchema
 from credit_service.api.schemas import CaseCreateIn, CaseDecisionIn, PublicCaseReceipt, StaffCase
 from credit_service.auth.permissions import Capability
-from credit_service.cases.models import Case
-from credit_service.core.errors import NotFound
 from credit_service.core.web import today_local
-from credit_service.extensions import db, limiter
+from credit_service.extensions import limiter
 
 blp = ApiBlueprint("cases", __name__, tag="异议与信用修复",
                    description="机构提交异议、信用修复申请（公开，限流）；审核员作出决定")
@@ -51,7 +48,9 @@ class Cases(MethodView):
 
 @blp.route("/cases/<number>/decision",
            parameters=[{"in": "path", "name": "number", "required": True,
-                        "description": "公开案件编号", "schema": {"type": "string"}}])
+                        "description": "公开案件编号",
+                        "schema": {"type": "string", "pattern": "^[0-9A-Za-z-]{1,32}$",
+                                   "example": "YY2026-000001"}}])
 class CaseDecision(MethodView):
     @staff_only(blp, Capability.REVIEW)
     @blp.arguments(CaseDecisionIn)
@@ -60,11 +59,9 @@ class CaseDecision(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="案件已办结，或版本已过期")
     def post(self, data, number):
         """对异议或信用修复申请作出决定（审核员），效果在同一事务中生效"""
-        from credit_service.cases.services import decide_case
+        from credit_service.cases.services import decide_case, get_case
 
-        case = db.session.scalar(select(Case).where(Case.number == number[:32]))
-        if case is None:
-            raise NotFound(f"未找到编号为 {number[:32]} 的案件")
+        case = get_case(number)
         decide_case(case, presenters.actor(), accepted=data["accepted"],
                     reasons=data["reasons"], on=data.get("date") or today_local(),
                     expected_version=data.get("version"),

@@ -18,7 +18,8 @@ blp = ApiBlueprint("disclosures", __name__, tag="重大违法行为社会公布"
 
 PERIOD_PARAMETER = {"in": "path", "name": "period", "required": True,
                     "description": "期别，如 2026Q3（专项公布如 2026-ad-01）",
-                    "schema": {"type": "string", "example": "2026Q3"}}
+                    "schema": {"type": "string", "pattern": "^[0-9A-Za-z-]{1,16}$",
+                               "example": "2026Q3"}}
 
 
 def _with_counts(disclosures):
@@ -60,5 +61,5 @@ class DisclosureDetail(MethodView):
             select(Disclosure).where(Disclosure.period == period[:16],
                                      Disclosure.state == DisclosureState.PUBLISHED))
         if disclosure is None:
-            raise NotFound(f"未找到已公布的 {period[:16]} 期社会公布")
+            raise NotFound("未找到该期已公布的社会公布")
         return _with_counts([disclosure])[0]

@@ -15,10 +15,11 @@ import re
 
 import marshmallow as ma
 from flask import json, make_response
+from marshmallow import fields as mf
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from credit_service.api.fields import ChineseSchema, Dict, Integer, List, String
+from credit_service.api.fields import ChineseSchema
 from credit_service.core.errors import DomainError
 from credit_service.core.web import HTTP_MESSAGES, error_payload
 
@@ -87,11 +88,25 @@ def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _printable(value):
+    """Lone surrogates from a client's JSON (e.g. an unknown key ``"\\udafa"``) cannot be
+    encoded as UTF-8; echo them as U+FFFD instead of failing with a 500."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value
+
+
 def json_error(status: int, message: str | None = None, errors: dict | None = None,
                headers=None, **extra):
-    response = make_response(
-        json.dumps(error_payload(status, message, errors, **extra)), status
-    )
+    payload = _printable(error_payload(status, message, errors, **extra))
+    response = make_response(json.dumps(payload), status)
     response.content_type = "application/json"
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -156,20 +171,22 @@ def register_blueprint_error_handlers(blp) -> None:
 class ErrorSchema(ChineseSchema):
     """The one error payload of the API (documentation only; built by ``error_payload``)."""
 
-    code = Integer(required=True, metadata={"description": "HTTP 状态码", "example": 422})
-    status = String(required=True,
+    code = mf.Integer(required=True, metadata={"description": "HTTP 状态码", "example": 422})
+    status = mf.String(required=True,
                     metadata={"description": "HTTP 状态名", "example": "Unprocessable Entity"})
-    message = String(required=True,
+    message = mf.String(required=True,
                      metadata={"description": "中文说明", "example": "提交的数据未通过校验"})
-    errors = Dict(
-        keys=String(), values=List(String()), required=True,
+    errors = mf.Dict(
+        keys=mf.String(), values=mf.List(mf.String()), required=True,
         metadata={"description": "按字段列出的中文错误信息；嵌套字段以点号连接（如 kinds.0）",
                   "example": {"uscc": ["统一社会信用代码校验位错误：第18位应为“5”，实际为“X”"]}},
     )
-    current_version = Integer(
+    current_version = mf.Integer(
         metadata={"description": "仅 409 过期写入：该对象的当前版本号，请据此重新读取后提交"}
     )
-    changed_by = String(allow_none=True, metadata={"description": "仅 409 过期写入：最近修改者（如可提供）"})
+    row_errors = mf.List(mf.Dict(), metadata={
+        "description": "仅批量导入：逐行错误 [{row 行号, field 字段, message 说明}]"})
+    changed_by = mf.String(allow_none=True, metadata={"description": "仅 409 过期写入：最近修改者（如可提供）"})
 
     class Meta:
         unknown = ma.INCLUDE

@@ -21,11 +21,12 @@ BASE_MESSAGES = {
 }
 
 # Documented as a JSON-Schema pattern too, so generated clients (and fuzzers) know the rule.
-NO_CONTROL_CHARACTERS = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+# Lone surrogates (JSON "\ud800") are not text either, and PostgreSQL cannot store them.
+NO_CONTROL_CHARACTERS = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]*$"
 
 
 def _no_control_characters():
-    return validate.Regexp(re.compile(NO_CONTROL_CHARACTERS), error="不能包含控制字符")
+    return validate.Regexp(re.compile(NO_CONTROL_CHARACTERS), error="不能包含控制字符或无效的 Unicode 字符")
 
 
 class String(fields.String):

@@ -9,6 +9,8 @@ the services' ``data`` keys; they reject unknown fields.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 from marshmallow import fields as mf
 
@@ -34,6 +36,7 @@ from credit_service.core.enums import (
     RecordStatus,
     Severity,
 )
+from credit_service.core.web import SHANGHAI
 
 DATE_RANGE = "日期需在 1900-01-01 至 2199-12-31 之间"
 
@@ -60,6 +63,18 @@ def Label(attribute: str, description: str):  # noqa: N802
     """The Chinese label of an enum attribute (``grade.label``)."""
     return mf.String(attribute=f"{attribute}.label", allow_none=True, dump_only=True,
                      metadata={"description": description})
+
+
+class LocalDateTime(mf.DateTime):
+    """RFC 3339 with the Beijing offset. SQLite hands back naive datetimes; the app stores
+    UTC, so a naive value is UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(SHANGHAI).isoformat()
 
 
 class Out(ma.Schema):
@@ -134,10 +149,16 @@ class PublicRecord(Out):
     penalty_label = Label("penalty_kind", "处罚种类（中文）")
     fine_amount = mf.String(required=True, metadata={"description": "罚款金额（元，字符串）"})
     corrected_on = mf.Date(allow_none=True, metadata={"description": "整改完成日期"})
-    repaired_on = mf.Date(allow_none=True, metadata={"description": "信用修复日期"})
     major_case_kind = mf.Enum(MajorCaseKind, by_value=True, allow_none=True)
     status = mf.Enum(RecordStatus, by_value=True, required=True)
     status_label = Label("status", "状态（中文）")
+
+
+class PublicProfileRecord(PublicRecord):
+    in_force_until = mf.Date(allow_none=True, metadata={
+        "description": "影响信用评价/公示至（含当日）"})
+    repair_eligible_from = mf.Date(allow_none=True, metadata={"description": "可申请信用修复之日"})
+    points = mf.Integer(allow_none=True, metadata={"description": "当前评价中的扣分（负数）"})
 
 
 class PublicHonour(Out):
@@ -169,8 +190,10 @@ class PublicAgencySummary(Out):
 
 
 class PublicAgencyHit(PublicAgencySummary):
-    matched_on = mf.List(mf.String(), metadata={
-        "description": "命中原因：name 名称、former_name 曾用名、uscc 信用代码、licence 许可证号"})
+    matched_on = mf.List(mf.String(), required=True, metadata={
+        "description": "命中原因：name 名称、former_name 曾用名、uscc 信用代码、"
+                       "licence_number 许可证/备案编号"})
+    match_reasons = mf.List(mf.String(), required=True, metadata={"description": "命中原因（中文）"})
 
 
 class PublicAgencyLinks(Out):
@@ -187,8 +210,8 @@ class PublicAgency(PublicAgencySummary):
                            metadata={"description": "当前评价（含说明）"})
     listings = mf.List(mf.Nested(PublicListingBrief), required=True,
                        metadata={"description": "当前名单状态（已公布的红/黑名单条目）"})
-    records = mf.List(mf.Nested(PublicRecord), required=True,
-                      metadata={"description": "已确认、未撤销的失信记录"})
+    records = mf.List(mf.Nested(PublicProfileRecord), required=True,
+                      metadata={"description": "公示期内已确认、未修复、未撤销的失信记录"})
     honours = mf.List(mf.Nested(PublicHonour), required=True)
     licences = mf.List(mf.Nested(PublicLicence), required=True)
     annual_reports = mf.List(mf.Nested(PublicAnnualReport), required=True)
@@ -207,8 +230,8 @@ class StaffAgency(PublicAgencySummary):
                                     metadata={"description": "法定代表人身份证号（不公开）"})
     former_names = mf.List(mf.Nested(PublicFormerName), required=True)
     version = mf.Integer(required=True, metadata={"description": "版本号（乐观锁，修改时回传）"})
-    created_at = mf.DateTime(required=True)
-    updated_at = mf.DateTime(required=True)
+    created_at = LocalDateTime(required=True)
+    updated_at = LocalDateTime(required=True)
 
 
 class AgencySearchArgs(f.ChineseSchema):
@@ -382,6 +405,7 @@ class RecordCreateIn(f.ChineseSchema):
 
 class StaffRecord(PublicRecord):
     agency_uscc = mf.String(required=True, attribute="agency.uscc")
+    repaired_on = mf.Date(allow_none=True, metadata={"description": "信用修复日期"})
     rectify_by = mf.Date(allow_none=True)
     refused_to_comply = mf.Boolean(required=True)
     source = mf.Enum(RecordSource, by_value=True, required=True)
@@ -389,7 +413,7 @@ class StaffRecord(PublicRecord):
     internal_notes = mf.String(allow_none=True)
     entered_by_id = mf.Integer(allow_none=True)
     confirmed_by_id = mf.Integer(allow_none=True)
-    confirmed_at = mf.DateTime(allow_none=True)
+    confirmed_at = LocalDateTime(allow_none=True)
     version = mf.Integer(required=True)
 
 
@@ -523,7 +547,7 @@ class PublicChange(Out):
     uid = mf.String(required=True, metadata={"description": "稳定标识 tag:URI，与 Atom 源一致"})
     kind = mf.Enum(ChangeKind, by_value=True, required=True)
     kind_label = Label("kind", "变化类型（中文）")
-    occurred_at = mf.DateTime(required=True)
+    occurred_at = LocalDateTime(required=True)
     uscc = mf.String(allow_none=True)
     agency_name = mf.String(allow_none=True)
     subject = mf.String(required=True)
@@ -542,9 +566,10 @@ class PublicVerification(Out):
     media_type = mf.String(required=True)
     sha256 = mf.String(required=True)
     size = mf.Integer(required=True)
-    generated_at = mf.DateTime(required=True)
-    data_as_of = mf.DateTime(required=True)
+    generated_at = LocalDateTime(required=True)
+    data_as_of = LocalDateTime(required=True)
     current = mf.Boolean(required=True, metadata={"description": "内容仍为最新"})
+    superseded_at = LocalDateTime(allow_none=True, metadata={"description": "被新版本取代的时间"})
     changes_since = mf.List(mf.String(), required=True,
                             metadata={"description": "生成后发生的变化（如已移出名单）"})
     summary = mf.Dict(allow_none=True, metadata={"description": "文件所述内容的公开摘要"})
@@ -560,21 +585,11 @@ class ImportIn(f.ChineseSchema):
                         metadata={"description": "true：只校验并预览，不写入"})
 
 
-class ImportFileIn(ma.Schema):
-    file = mf.Raw(required=True, metadata={"type": "string", "format": "binary",
-                                           "description": "CSV（UTF-8）或 XLSX 文件"})
-
-
-class ImportRowError(Out):
-    row = mf.Integer(required=True)
-    field = mf.String(allow_none=True)
-    message = mf.String(required=True)
-
-
 class ImportResult(Out):
     kind = mf.String(required=True)
+    filename = mf.String(required=True)
     dry_run = mf.Boolean(required=True)
-    committed = mf.Boolean(required=True)
-    rows = mf.Integer(required=True)
-    created = mf.Integer(required=True)
-    errors = mf.List(mf.Nested(ImportRowError), required=True)
+    committed = mf.Boolean(required=True, metadata={"description": "是否已写入"})
+    rows = mf.Integer(required=True, metadata={"description": "数据行数"})
+    created = mf.Integer(required=True, metadata={"description": "新建的机构/记录数"})
+    ids = mf.List(mf.Integer(), required=True, metadata={"description": "新建对象的编号"})

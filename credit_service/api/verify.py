@@ -15,7 +15,7 @@ blp = ApiBlueprint("verify", __name__, tag="文件核验",
 
 @blp.route("/verify/<code>", parameters=[{
     "in": "path", "name": "code", "required": True, "description": "文件上的核验码",
-    "schema": {"type": "string"}}])
+    "schema": {"type": "string", "pattern": "^[0-9A-Za-z]{1,32}$"}}])
 class Verify(MethodView):
     @blp.etag
     @blp.response(200, PublicVerification)

@@ -16,6 +16,7 @@ from credit_service.core.enums import (
     MajorCaseKind,
     RecordStatus,
 )
+from credit_service.core.web import today_local
 from tests.api.conftest import assert_error
 
 D = dt.date
@@ -37,7 +38,10 @@ def graded_agency(db, create_agency, create_record, create_honour):
 
     agency = create_agency(name="济源市诚信人力资源服务有限公司", current_grade=Grade.B,
                            current_score=90)
-    create_record(agency, internal_notes="内部备注：线人电话")
+    # decided a month ago: inside its publication window whenever the test runs
+    recent = today_local() - dt.timedelta(days=30)
+    create_record(agency, internal_notes="内部备注：线人电话", occurred_on=recent,
+                  decided_on=recent)
     create_record(agency, status=RecordStatus.DRAFT, facts="尚未确认的草稿记录")
     create_honour(agency)
     for as_of, score, grade in ((D(2024, 1, 1), 105, Grade.A), (D(2025, 3, 1), 100, Grade.B),
