@@ -143,7 +143,7 @@ def _summary(listing: Listing, event: ListingEvent, title: str) -> dict:
         "agency_name": listing.agency.name,
         "uscc": listing.agency.uscc,
         "list": listing.list_kind.label,
-        "step": event.action,
+        "step": title,
         "date": event.on.isoformat(),
         "document_number": event.document_number or "",
         "state": listing.state.label,
