@@ -20,3 +20,7 @@ __all__ = [
     "to_json",
     "to_xlsx",
 ]
+
+from publication.tables import LongTable, render_long_table  # noqa: E402
+
+__all__ += ["LongTable", "render_long_table"]

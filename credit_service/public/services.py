@@ -1,0 +1,455 @@
+"""Read side of the public site: search, the agency profile with its explanation, the
+lists' public rows and the home page counts. Everything here is public by construction:
+explicit field whitelists, never ``contact_phone``, ID numbers, internal notes or staff
+(SPEC.md §5.1, 29号令 art.7 on privacy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, or_, select
+
+from credit_service.agencies.models import Agency, AnnualReport, FormerName, Licence
+from credit_service.core.catalog import get_catalog
+from credit_service.core.enums import (
+    Grade,
+    HonourKind,
+    HonourLevel,
+    ListingState,
+    ListKind,
+    RecordStatus,
+    Severity,
+)
+from credit_service.core.web import today_local
+from credit_service.extensions import db
+from credit_service.lists.models import Listing
+from credit_service.records.models import Honour, Record
+
+MAX_PER_PAGE = 100
+
+# --- search ------------------------------------------------------------------------------
+
+MATCH_LABELS = {
+    "name": "名称",
+    "former_name": "曾用名",
+    "uscc": "统一社会信用代码",
+    "licence_number": "许可证/备案编号",
+}
+
+
+@dataclass
+class SearchHit:
+    agency: Agency
+    matched_on: list[str] = field(default_factory=list)  # codes, see MATCH_LABELS
+    reasons: list[str] = field(default_factory=list)  # Chinese, shown under each hit
+
+
+@dataclass
+class SearchResult:
+    items: list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+    query: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _normalise_query(q: str | None) -> str:
+    return " ".join((q or "").split())[:100]
+
+
+def search_agencies(q: str | None, page: int = 1, per_page: int = 20, grade=None,
+                    list_kind=None) -> SearchResult:
+    """Agencies matching a fragment of the name or a former name, the USCC (or its start)
+    or a licence/filing number, each hit with the reason it matched; paginated.
+
+    ``grade`` (a :class:`Grade` or its code) and ``list_kind`` (on the published list)
+    filter further. Ordered by match quality (USCC, name prefix, name, others), then name.
+    """
+    query = _normalise_query(q)
+    page = max(1, int(page or 1))
+    per_page = min(MAX_PER_PAGE, max(1, int(per_page or 20)))
+    upper = query.upper()
+
+    conditions = []
+    former = licence = None
+    if query:
+        former = select(FormerName.agency_id).where(
+            FormerName.name.contains(query, autoescape=True))
+        licence = select(Licence.agency_id).where(
+            Licence.number.contains(query, autoescape=True))
+        conditions.append(or_(
+            Agency.name.contains(query, autoescape=True),
+            Agency.uscc.startswith(upper, autoescape=True),
+            Agency.id.in_(former),
+            Agency.id.in_(licence),
+        ))
+    if grade:
+        conditions.append(Agency.current_grade == Grade(getattr(grade, "value", grade)))
+    if list_kind:
+        conditions.append(Agency.id.in_(
+            select(Listing.agency_id).where(
+                Listing.list_kind == ListKind(getattr(list_kind, "value", list_kind)),
+                Listing.state == ListingState.PUBLISHED)))
+
+    order = [Agency.name, Agency.id]
+    if query:
+        rank = case(
+            (Agency.uscc == upper, 0),
+            (Agency.name.startswith(query, autoescape=True), 1),
+            (Agency.name.contains(query, autoescape=True), 2),
+            else_=3,
+        )
+        order = [rank, *order]
+    total = db.session.scalar(select(func.count()).select_from(Agency).where(*conditions))
+    agencies = db.session.scalars(
+        select(Agency).where(*conditions).order_by(*order)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    items = [SearchHit(agency=a) for a in agencies]
+    if query and items:
+        _explain_hits(items, query, upper)
+    return SearchResult(items=items, total=total or 0, page=page, per_page=per_page,
+                        query=query)
+
+
+def _explain_hits(items: list[SearchHit], query: str, upper: str) -> None:
+    ids = [hit.agency.id for hit in items]
+    formers: dict[int, list[str]] = {}
+    for agency_id, name in db.session.execute(
+        select(FormerName.agency_id, FormerName.name)
+        .where(FormerName.agency_id.in_(ids), FormerName.name.contains(query, autoescape=True))
+    ):
+        formers.setdefault(agency_id, []).append(name)
+    licences: dict[int, list[tuple]] = {}
+    for agency_id, kind, number in db.session.execute(
+        select(Licence.agency_id, Licence.kind, Licence.number)
+        .where(Licence.agency_id.in_(ids), Licence.number.contains(query, autoescape=True))
+    ):
+        licences.setdefault(agency_id, []).append((kind, number))
+    for hit in items:
+        agency = hit.agency
+        if query in agency.name:
+            hit.matched_on.append("name")
+            hit.reasons.append(f"名称包含“{query}”")
+        for name in formers.get(agency.id, []):
+            if "former_name" not in hit.matched_on:
+                hit.matched_on.append("former_name")
+            hit.reasons.append(f"曾用名“{name}”包含“{query}”")
+        if agency.uscc.startswith(upper):
+            hit.matched_on.append("uscc")
+            hit.reasons.append("统一社会信用代码一致" if agency.uscc == upper
+                               else f"统一社会信用代码以“{upper}”开头")
+        for kind, number in licences.get(agency.id, []):
+            if "licence_number" not in hit.matched_on:
+                hit.matched_on.append("licence_number")
+            hit.reasons.append(f"{kind.label}编号“{number}”")
+
+
+# --- profile -----------------------------------------------------------------------------
+
+# 信用修复管理办法（国家发展改革委令第36号）: a general record may be repaired after at
+# least 3 months of publication, a serious one after at least 1 year; minor ones at once.
+REPAIR_MIN_MONTHS = {Severity.MINOR: 0, Severity.GENERAL: 3, Severity.SERIOUS: 12}
+# Publication windows when no assessment line gives one (SPEC.md §4.3).
+DEFAULT_WINDOW_MONTHS = {Severity.MINOR: 3, Severity.GENERAL: 12, Severity.SERIOUS: 36}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    from credit_service.lists.rules import add_months
+
+    return add_months(day, months)
+
+
+def _window_months(severity: Severity) -> int:
+    try:
+        from credit_service.grading.services import active_ruleset
+
+        return int(active_ruleset().rules[f"deduction.{severity.value}"]["window_months"])
+    except (ImportError, KeyError, LookupError):
+        return DEFAULT_WINDOW_MONTHS[severity]
+
+
+@dataclass
+class PublicRecord:
+    """A violation record as the public sees it (no internal notes, no staff)."""
+
+    id: int
+    violation: str
+    legal_basis: str
+    severity: str
+    facts: str
+    decided_on: dt.date
+    decision_number: str
+    authority: str
+    penalty: str
+    fine_amount: str
+    corrected_on: dt.date | None
+    in_force_until: dt.date | None
+    repair_eligible_from: dt.date | None
+    major_case_kind: str
+    points: int | None = None
+
+
+def current_assessment(agency: Agency):
+    from credit_service.grading.services import current_assessment as _current
+
+    return _current(agency)
+
+
+def public_records(agency: Agency, explanation: dict | None = None,
+                   today: dt.date | None = None) -> list[PublicRecord]:
+    """Confirmed, unrepaired records still in their publication window, newest first.
+
+    "In force until" comes from the stored assessment when the record counts in it (so the
+    profile shows exactly what the engine decided), otherwise from the default window.
+    """
+    today = today or today_local()
+    catalog = get_catalog()
+    until_by_record: dict[int, dt.date] = {}
+    points_by_record: dict[int, int] = {}
+    for line in (explanation or {}).get("lines", []):
+        record_id = line.get("record_id")
+        if record_id is None:
+            continue
+        if line.get("until"):
+            until = dt.date.fromisoformat(line["until"])
+            until_by_record[record_id] = max(until, until_by_record.get(record_id, until))
+        points_by_record[record_id] = points_by_record.get(record_id, 0) + (line.get("points") or 0)
+    records = db.session.scalars(
+        select(Record).where(Record.agency_id == agency.id,
+                             Record.status == RecordStatus.CONFIRMED,
+                             Record.repaired_on.is_(None))
+        .order_by(Record.decided_on.desc(), Record.id.desc())
+    ).all()
+    result = []
+    for record in records:
+        until = until_by_record.get(record.id)
+        if until is None:
+            until = _add_months(record.decided_on, _window_months(record.severity)) \
+                - dt.timedelta(days=1)
+        if until < today and record.id not in until_by_record:
+            continue  # publication period over (国家发展改革委令第36号)
+        violation = catalog.get(record.violation_code)
+        result.append(PublicRecord(
+            id=record.id,
+            violation=violation.name if violation else record.violation_code,
+            legal_basis=violation.legal_basis if violation else "",
+            severity=record.severity.label,
+            facts=record.facts,
+            decided_on=record.decided_on,
+            decision_number=record.decision_number,
+            authority=record.authority,
+            penalty=record.penalty_kind.label,
+            fine_amount=f"{record.fine_amount:,.2f}" if record.fine_amount else "",
+            corrected_on=record.corrected_on,
+            in_force_until=until,
+            repair_eligible_from=_add_months(record.decided_on,
+                                             REPAIR_MIN_MONTHS[record.severity]),
+            major_case_kind=record.major_case_kind.label if record.major_case_kind else "",
+            points=points_by_record.get(record.id),
+        ))
+    return result
+
+
+def public_listings(agency: Agency) -> dict[str, Listing | None]:
+    """The agency's published (current) black and red listings."""
+    rows = db.session.scalars(
+        select(Listing).where(Listing.agency_id == agency.id,
+                              Listing.state == ListingState.PUBLISHED)
+        .order_by(Listing.id.desc())
+    ).all()
+    found = {"black": None, "red": None}
+    for listing in rows:
+        found.setdefault(listing.list_kind.value, listing)
+        if found[listing.list_kind.value] is None:
+            found[listing.list_kind.value] = listing
+    return found
+
+
+def past_black_listings(agency: Agency) -> list[Listing]:
+    return list(db.session.scalars(
+        select(Listing).where(Listing.agency_id == agency.id,
+                              Listing.list_kind == ListKind.BLACK,
+                              Listing.state == ListingState.REMOVED)
+        .order_by(Listing.ended_on.desc())
+    ))
+
+
+def valid_honours(agency: Agency, today: dt.date | None = None) -> list[Honour]:
+    today = today or today_local()
+    return list(db.session.scalars(
+        select(Honour).where(Honour.agency_id == agency.id, Honour.revoked_on.is_(None),
+                             or_(Honour.valid_until.is_(None), Honour.valid_until >= today))
+        .order_by(Honour.granted_on.desc())
+    ))
+
+
+def earliest_early_removal(listing: Listing | None) -> dt.date | None:
+    if listing is None:
+        return None
+    from credit_service.lists.services import earliest_early_removal_on
+
+    return earliest_early_removal_on(listing)
+
+
+@dataclass
+class Profile:
+    agency: Agency
+    assessment: object | None
+    explanation: dict | None
+    records: list[PublicRecord]
+    black: Listing | None
+    black_early_removal_on: dt.date | None
+    red: Listing | None
+    past_black: list[Listing]
+    honours: list[Honour]
+    licences: list[Licence]
+    annual_reports: list[AnnualReport]
+
+    @property
+    def grade(self) -> str | None:
+        if self.assessment is not None:
+            return str(self.assessment.grade.value if hasattr(self.assessment.grade, "value")
+                       else self.assessment.grade)
+        return self.agency.current_grade.value if self.agency.current_grade else None
+
+
+def get_agency(uscc: str) -> Agency | None:
+    return db.session.scalar(select(Agency).where(Agency.uscc == (uscc or "").upper()))
+
+
+def agency_profile(agency: Agency) -> Profile:
+    assessment = current_assessment(agency)
+    explanation = assessment.explanation if assessment is not None else None
+    listings = public_listings(agency)
+    return Profile(
+        agency=agency,
+        assessment=assessment,
+        explanation=explanation,
+        records=public_records(agency, explanation),
+        black=listings["black"],
+        black_early_removal_on=earliest_early_removal(listings["black"]),
+        red=listings["red"],
+        past_black=past_black_listings(agency),
+        honours=valid_honours(agency),
+        licences=list(agency.licences),
+        annual_reports=sorted(agency.annual_reports, key=lambda r: r.year, reverse=True)[:5],
+    )
+
+
+def profile_summary(profile: Profile) -> dict:
+    """Public facts a credit report states, compared on /verify to say what changed."""
+    return {
+        "agency_name": profile.agency.name,
+        "uscc": profile.agency.uscc,
+        "grade": Grade(profile.grade).label if profile.grade else "暂无评价",
+        "score": profile.assessment.score if profile.assessment is not None else None,
+        "black_list": (f"已列入（决定书 {profile.black.decision_number or ''}）"
+                       if profile.black else "未列入"),
+        "red_list": "已列入" if profile.red else "未列入",
+        "records": [f"{r.decided_on.isoformat()} {r.violation}（{r.decision_number}）"
+                    for r in profile.records],
+    }
+
+
+def fingerprint_of(data) -> str:
+    return hashlib.sha256(
+        json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode()
+    ).hexdigest()
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+def black_list_rows() -> list[dict]:
+    """Exactly the public fields of SPEC.md §5.1 (45号令), nothing else."""
+    listings = db.session.scalars(
+        select(Listing).join(Agency, Listing.agency_id == Agency.id)
+        .where(Listing.list_kind == ListKind.BLACK, Listing.state == ListingState.PUBLISHED)
+        .order_by(Listing.decided_on.desc(), Agency.name, Listing.id)
+    ).all()
+    from credit_service.lists.services import earliest_early_removal_on
+
+    rows = []
+    for listing in listings:
+        agency = listing.agency
+        rows.append({
+            "name": agency.name,
+            "uscc": agency.uscc,
+            "address": agency.address,
+            "legal_rep_name": agency.legal_rep_name,
+            "reason": listing.reason,
+            "legal_basis": listing.legal_basis,
+            "authority": listing.authority,
+            "decision_number": listing.decision_number or "",
+            "listed_on": listing.decided_on,
+            "expires_on": listing.expires_on,
+            "early_removal_from": earliest_early_removal_on(listing),
+        })
+    return rows
+
+
+def red_list_rows(today: dt.date | None = None) -> list[dict]:
+    """Municipal designations published here plus valid national/provincial red-list
+    honours (SPEC.md §5.2)."""
+    today = today or today_local()
+    rows = []
+    listings = db.session.scalars(
+        select(Listing).join(Agency, Listing.agency_id == Agency.id)
+        .where(Listing.list_kind == ListKind.RED, Listing.state == ListingState.PUBLISHED)
+        .order_by(Agency.name, Listing.id)
+    ).all()
+    for listing in listings:
+        rows.append({
+            "name": listing.agency.name, "uscc": listing.agency.uscc,
+            "address": listing.agency.address, "legal_rep_name": listing.agency.legal_rep_name,
+            "level": HonourLevel.MUNICIPAL.label, "issuer": listing.authority,
+            "document_number": listing.decision_number or "",
+            "granted_on": listing.decided_on, "valid_until": listing.expires_on,
+        })
+    honours = db.session.scalars(
+        select(Honour).join(Agency, Honour.agency_id == Agency.id)
+        .where(Honour.kind == HonourKind.RED_LIST, Honour.listing_id.is_(None),
+               Honour.revoked_on.is_(None),
+               or_(Honour.valid_until.is_(None), Honour.valid_until >= today))
+        .order_by(Agency.name, Honour.id)
+    ).all()
+    for honour in honours:
+        rows.append({
+            "name": honour.agency.name, "uscc": honour.agency.uscc,
+            "address": honour.agency.address, "legal_rep_name": honour.agency.legal_rep_name,
+            "level": honour.level.label, "issuer": honour.issuer,
+            "document_number": honour.document_number,
+            "granted_on": honour.granted_on, "valid_until": honour.valid_until,
+        })
+    return rows
+
+
+def list_rows(kind: str) -> list[dict]:
+    return black_list_rows() if kind == "black" else red_list_rows()
+
+
+# --- home --------------------------------------------------------------------------------
+
+
+def home_counts() -> dict:
+    agencies = db.session.scalar(select(func.count()).select_from(Agency)) or 0
+    per_list = dict(db.session.execute(
+        select(Listing.list_kind, func.count()).where(Listing.state == ListingState.PUBLISHED)
+        .group_by(Listing.list_kind)).all())
+    grades = dict(db.session.execute(
+        select(Agency.current_grade, func.count()).group_by(Agency.current_grade)).all())
+    return {
+        "agencies": agencies,
+        "black": per_list.get(ListKind.BLACK, 0),
+        "red": len(red_list_rows()),
+        "grades": {g: grades.get(g, 0) for g in Grade},
+    }
