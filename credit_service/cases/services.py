@@ -132,8 +132,9 @@ def _lookup_agency(data: dict, errors: dict) -> Agency | None:
     if isinstance(agency, Agency):
         return agency
     uscc = (data.get("uscc") or "").strip().upper()
-    if data.get("agency_id"):
-        agency = db.session.get(Agency, int(data["agency_id"]))
+    agency_id = _int_or_none(data.get("agency_id"))
+    if agency_id:
+        agency = db.session.get(Agency, agency_id) if agency_id > 0 else None
     elif uscc:
         agency = db.session.scalar(select(Agency).where(Agency.uscc == uscc))
     if agency is None:

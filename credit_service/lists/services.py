@@ -350,6 +350,9 @@ def propose_listing(agency: Agency, list_kind: ListKind | str, data: dict, actor
             errors["agency"] = unmet
         reason = reason or "经审查符合诚信服务示范机构认定条件"
         legal_basis = legal_basis or "本局诚信服务示范机构认定办法（认定条件见“评价规则”页）"
+    authority = (data.get("authority") or "").strip()
+    if len(authority) > 100:
+        errors["authority"] = ["决定机关名称不超过100个字符"]
     if errors:
         raise ValidationFailed("提出名单条目未通过校验", errors=errors)
 
@@ -361,7 +364,7 @@ def propose_listing(agency: Agency, list_kind: ListKind | str, data: dict, actor
         basis_record_id=basis_record.id if basis_record else None,
         reason=reason,
         legal_basis=legal_basis,
-        authority=(data.get("authority") or "").strip() or _bureau(),
+        authority=authority or _bureau(),
         proposed_on=on,
         proposed_by_id=getattr(actor, "id", None),
     )
@@ -561,6 +564,8 @@ def apply_listing_event(listing: Listing, action: str, actor, *, on, document_nu
     errors: dict[str, list[str]] = {}
     if transition.needs_number and not document_number:
         errors["document_number"] = ["请填写文书编号"]
+    elif document_number and len(document_number) > 100:
+        errors["document_number"] = ["文书编号不超过100个字符"]
     if transition.needs_reasons and not reasons:
         errors["reasons"] = ["请填写理由"]
     if action == "decide" and listing.state == S.OBJECTION and not reasons:
@@ -603,6 +608,10 @@ def _notify(listing, *, on, **_):
 
 
 def _decide(listing, *, on, actor, document_number, **_):
+    if listing.basis_record_id is not None:
+        record = db.session.get(Record, listing.basis_record_id)
+        if record is None or record.status != RecordStatus.CONFIRMED:
+            raise Conflict("所依据的失信记录已撤销或不再有效，不能作出列入决定")
     listing.decided_on = on
     listing.decided_by_id = getattr(actor, "id", None)
     listing.decision_number = document_number

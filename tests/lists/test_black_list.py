@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from credit_service.core.enums import (
     ChangeKind,
+    Grade,
     ListingState,
     ListKind,
     PenaltyKind,
@@ -47,6 +48,7 @@ def test_full_lifecycle_spring_festival_and_expiry_on_the_exact_day(
     assert listing.decided_by_id == reviewer.id
     assert listing.decision_number == "济人社决〔2026〕1号"
     assert listing.expires_on == D(2029, 3, 2)  # 3 years from the decision (art.11)
+    assert dummy_agency.current_grade == Grade.D  # regraded: a black listing is a veto
 
     step(listing, "publish", reviewer, D(2026, 3, 3))
     assert listing.state == S.PUBLISHED and listing.published_on == D(2026, 3, 3)
@@ -366,3 +368,20 @@ def test_proposal_validation(dummy_agency, clerk):
     assert {"reason", "legal_basis"} <= set(exc.value.errors)
     with pytest.raises(ValidationFailed):
         propose_listing(dummy_agency, "purple", {}, clerk)
+
+
+def test_no_decision_once_the_basis_record_is_gone(dummy_agency, veto_record, propose_black,
+                                                    step, clerk, reviewer):
+    listing = propose_black(dummy_agency, veto_record)
+    step(listing, "notify", clerk, D(2026, 2, 13))
+    veto_record.status = RecordStatus.REVOKED  # without the signal, e.g. a data fix
+    with pytest.raises(Conflict):
+        step(listing, "decide", reviewer, D(2026, 3, 2))
+    assert listing.state == S.NOTIFIED
+
+
+def test_document_number_length(dummy_agency, veto_record, propose_black, step, clerk):
+    listing = propose_black(dummy_agency, veto_record)
+    with pytest.raises(ValidationFailed) as exc:
+        step(listing, "notify", clerk, D(2026, 2, 13), document_number="号" * 101)
+    assert "document_number" in exc.value.errors
