@@ -133,8 +133,42 @@ def maybe_url(endpoint: str, **values) -> str | None:
         return None
 
 
+def violation_name(code: str) -> str:
+    from credit_service.core.catalog import get_catalog
+
+    vtype = get_catalog().get(code)
+    return vtype.name if vtype else code
+
+
 def register_template_context(app) -> None:
     @app.context_processor
     def _staff_context():
         return {"staff_nav": staff_nav, "can": can, "Capability": Capability,
-                "maybe_url": maybe_url}
+                "maybe_url": maybe_url, "violation_name": violation_name}
+
+
+class FormFailure:
+    """Why a form submission did not go through: field errors, HTTP status, stale info."""
+
+    def __init__(self, errors: dict, status: int, stale: dict | None = None, message: str = ""):
+        self.errors = errors
+        self.status = status
+        self.stale = stale
+        self.message = message
+
+
+def attempt(call):
+    """Run one service call for a form; return ``(result, None)`` or ``(None, FormFailure)``.
+
+    Domain errors become field errors (a message without fields goes under ``"_"``); a
+    stale write carries who changed the object and what, for the 409 notice.
+    """
+    from credit_service.core.errors import DomainError, StaleWrite
+
+    try:
+        return call(), None
+    except StaleWrite as exc:
+        return None, FormFailure({}, exc.status, stale_context(exc), exc.message)
+    except DomainError as exc:
+        errors = dict(exc.errors) if exc.errors else {"_": [exc.message]}
+        return None, FormFailure(errors, exc.status, message=exc.message)

@@ -8,10 +8,15 @@ from tests.fixtures.users import PASSWORD
 
 
 @pytest.fixture
-def login(client):
-    """Sign ``user`` in through the real login form; returns the client."""
+def login(db, client):
+    """Sign ``user`` in through the real login form; returns the client.
+
+    Fixture rows are committed first (a savepoint release inside the test's outer
+    transaction), so a service that rolls back a refused write does not take them along.
+    """
 
     def _login(user, password: str = PASSWORD):
+        db.session.commit()
         response = client.post("/staff/login", data={"username": user.username, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
@@ -20,10 +25,11 @@ def login(client):
 
 
 @pytest.fixture
-def as_user(app):
+def as_user(app, db):
     """A fresh test client signed in as ``user`` (by session, for matrix-style tests)."""
 
     def _as(user):
+        db.session.commit()  # see ``login``
         c = app.test_client()
         with c.session_transaction() as session:
             session["_user_id"] = str(user.id)
