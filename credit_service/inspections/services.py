@@ -266,52 +266,11 @@ def publish_plan(plan: InspectionPlan, actor: User | None,
 
 
 def _open_record(agency: Agency, data: dict, actor: User | None):
-    """Open a draft violation record through the records feature's service.
+    """Open a draft violation record through the records feature (validation, audit,
+    regrade); a reviewer still confirms it (four eyes)."""
+    from credit_service.records.services import record_violation
 
-    Until that service exists, a minimal draft is written here with the same fields;
-    a reviewer still has to confirm it (four eyes), so nothing is published by this path."""
-    try:
-        from credit_service.records.services import record_violation
-    except ImportError:
-        return _open_draft_record(agency, data, actor)
     return record_violation(agency, data, actor)
-
-
-def _open_draft_record(agency: Agency, data: dict, actor: User | None):
-    from credit_service.core.catalog import get_catalog
-    from credit_service.core.enums import PenaltyKind, RecordStatus, Severity
-    from credit_service.records.models import Record
-
-    errors: dict[str, list[str]] = {}
-    vtype = get_catalog().get(data.get("violation_code") or "")
-    if vtype is None:
-        errors["violation_code"] = ["请选择违法行为类型"]
-    for field in ("facts", "occurred_on", "decided_on", "decision_number", "authority",
-                  "penalty_kind"):
-        if not data.get(field):
-            errors[field] = ["必填"]
-    if errors:
-        raise ValidationFailed("违法行为记录未通过校验", errors)
-    record = Record(
-        agency_id=agency.id,
-        violation_code=vtype.code,
-        severity=Severity(data.get("severity") or vtype.default_severity),
-        facts=str(data["facts"]).strip(),
-        occurred_on=data["occurred_on"],
-        decided_on=data["decided_on"],
-        decision_number=str(data["decision_number"]).strip(),
-        authority=str(data["authority"]).strip(),
-        penalty_kind=PenaltyKind(data["penalty_kind"]),
-        fine_amount=data.get("fine_amount") or 0,
-        major_case_kind=vtype.major_case_kind,
-        source=RecordSource(data.get("source") or RecordSource.INSPECTION),
-        status=RecordStatus.DRAFT,
-        entered_by_id=getattr(actor, "id", None),
-    )
-    db.session.add(record)
-    db.session.flush()
-    record_audit("record.create", record, actor=actor, after=snapshot(record))
-    return record
 
 
 @transactional
