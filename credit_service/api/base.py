@@ -8,7 +8,7 @@ import json as std_json
 import math
 import re
 
-from flask import request
+from flask import current_app, request
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
 from sqlalchemy import func, select
@@ -65,17 +65,28 @@ class ApiBlueprint(Blueprint):
 
 
 _BODY_TYPES = ("application/json", "multipart/form-data")
+# A JSON body of the API is a few kilobytes; MAX_CONTENT_LENGTH (the whole app's limit) is
+# sized for file uploads, so JSON gets a tighter one of its own.
+DEFAULT_MAX_JSON_BYTES = 1024 * 1024
 
 
 def _require_supported_body() -> None:
-    """415 for a body the endpoint cannot read, instead of misreporting fields as missing."""
+    """415 for a body the endpoint cannot read (instead of misreporting fields as missing),
+    413 for a JSON body over ``API_MAX_JSON_BYTES`` before anything reads it."""
     if request.method not in {"POST", "PATCH", "PUT"}:
         return None
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
     if not has_body:
         return None
     mimetype = request.mimetype or ""
-    if mimetype in _BODY_TYPES or re.fullmatch(r"application/[\w.+-]*\+json", mimetype):
+    is_json = mimetype == "application/json" or re.fullmatch(r"application/[\w.+-]*\+json",
+                                                               mimetype)
+    if is_json:
+        limit = current_app.config.get("API_MAX_JSON_BYTES", DEFAULT_MAX_JSON_BYTES)
+        if (request.content_length or 0) > limit:
+            abort(413, messages={"json": [f"JSON 请求体不能超过 {limit // 1024} KB"]})
+        return None
+    if mimetype in _BODY_TYPES:
         return None
     abort(415, messages={"json": [f"不支持的内容类型“{mimetype or '未指定'}”，"
                                   "请使用 application/json（导入文件用 multipart/form-data）"]})

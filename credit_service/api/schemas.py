@@ -266,6 +266,7 @@ AgencyPatchIn = f.ChineseSchema.from_dict(
         **_agency_fields(required=False),
         "version": f.Integer(validate=f.Range(min=1, max=2**31 - 1), metadata={
             "description": "读取时的版本号；也可用 If-Match 请求头传递"}),
+        "renamed_on": Date(metadata={"description": "更名时：原名称使用至（缺省为今天）"}),
     },
     name="AgencyPatchIn",
 )

@@ -45,6 +45,29 @@ def test_huge_body_is_413(app, api, clerk, bearer):
     assert_error(response, 413)
 
 
+def test_json_body_over_the_api_limit_is_413_even_below_the_upload_limit(api):
+    body = b'{"statement": "' + b"x" * (1024 * 1024) + b'"}'
+    assert_error(api.raw("POST", "/cases", data=body, content_type="application/json"), 413)
+
+
+def test_huge_multipart_upload_is_413(app, api, clerk, bearer):
+    # The body is built by hand: the test client would spool a large upload to a temp file.
+    size = app.config["MAX_CONTENT_LENGTH"] + 1
+    body = (b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n"
+            b"Content-Type: text/csv\r\n\r\n" + b"a" * size + b"\r\n--XyZ--\r\n")
+    response = api.raw("POST", "/imports?kind=agencies", headers=bearer(clerk), data=body,
+                       content_type="multipart/form-data; boundary=XyZ")
+    assert_error(response, 413)
+
+
+def test_nul_and_lone_surrogates_in_json_are_422_and_echoed_safely(api):
+    body = b'{"applicant_name": "a\\u0000b", "\\udafa": 1, "statement": "\\ud800x"}'
+    response = api.raw("POST", "/cases", data=body,
+                       content_type="application/json")
+    payload = assert_error(response, 422, "applicant_name", "statement")
+    assert "\ufffd" in payload["errors"]
+
+
 def test_missing_and_unknown_fields_and_wrong_types_are_422_in_chinese(api, clerk, bearer):
     response = api.post("/agencies", json={"name": 12, "surprise": True,
                                            "established_on": "yesterday"},
