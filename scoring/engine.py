@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .inputs import AgencyInput
 from .rules import RuleSet
@@ -53,8 +54,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
+    """One explanation line. A named tuple (immutable) because a full regrade builds
+    millions of them."""
+
     kind: str  # deduction | bonus | veto | cap | threshold | quota | new | info
     rule: str
     text: str
@@ -73,6 +76,28 @@ class Line:
             "record_id": self.record_id,
             "honour_id": self.honour_id,
         }
+
+
+_THRESHOLD_CACHE: dict[tuple[dt.date, int], dt.date] = {}
+
+
+def window_threshold(as_of: dt.date, months: int) -> dt.date:
+    """The latest day ``t`` with ``add_months(t, months) <= as_of``: a record decided on
+    ``d`` is within a ``months`` window on ``as_of`` exactly when ``d > t``. Computed once
+    per (as-of date, window), so the inner loop compares dates only."""
+    key = (as_of, months)
+    hit = _THRESHOLD_CACHE.get(key)
+    if hit is not None:
+        return hit
+    t = add_months(as_of, -months)
+    while add_months(t + _ONE_DAY, months) <= as_of:
+        t += _ONE_DAY
+    while add_months(t, months) > as_of:
+        t -= _ONE_DAY
+    if len(_THRESHOLD_CACHE) > 100_000:
+        _THRESHOLD_CACHE.clear()
+    _THRESHOLD_CACHE[key] = t
+    return t
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,17 +216,16 @@ def _assess(a: AgencyInput, as_of: dt.date, rs: RuleSet, texts: bool = True):
     penalties_recent: list[dt.date] = []
     last_penalty: dt.date | None = None
     penalty_in_ap = penalty_in_a = any_recent = False
-    horizon = rs.record_horizon_days
+    t_count = window_threshold(as_of, count_months)
+    t_ap = window_threshold(as_of, ap_months)
+    t_a = window_threshold(as_of, a_months)
+    t_clean = window_threshold(as_of, clean_months)
+    t_sev = {sev: window_threshold(as_of, m) for sev, m in sev_months.items()}
+    t_oldest = min(t_count, t_ap, t_a, t_clean, *t_sev.values())
     for r in a.records:
         status = r.status
-        if status == "draft" or r.decided_on > as_of:
-            continue
-        if (as_of - r.decided_on).days > horizon and r.id not in listed_until:
-            # Past every window; only the date of the last penalty is still of interest.
-            if (r.penalty_kind not in excluded and status == "confirmed"
-                    and (r.repaired_on is None or r.repaired_on > as_of)
-                    and (last_penalty is None or r.decided_on > last_penalty)):
-                last_penalty = r.decided_on
+        d = r.decided_on
+        if status == "draft" or d > as_of:
             continue
         stop = None
         if status != "confirmed":  # revoked / overturned: counted until that date
@@ -212,31 +236,37 @@ def _assess(a: AgencyInput, as_of: dt.date, rs: RuleSet, texts: bool = True):
             if r.repaired_on <= as_of:
                 continue
             stop = r.repaired_on if stop is None or r.repaired_on < stop else stop
-        d = r.decided_on
-        if r.penalty_kind not in excluded:
-            if last_penalty is None or d > last_penalty:
-                last_penalty = d
-            if as_of < add_months(d, count_months):
+        is_penalty = r.penalty_kind not in excluded
+        if is_penalty and (last_penalty is None or d > last_penalty):
+            last_penalty = d
+        if d <= t_oldest and r.id not in listed_until:
+            continue  # past every window
+        if is_penalty:
+            if d > t_count:
                 penalties_recent.append(d)
-            if as_of < add_months(d, ap_months):
+            if d > t_ap:
                 penalty_in_ap = True
-            if as_of < add_months(d, a_months):
+            if d > t_a:
                 penalty_in_a = True
-        if not any_recent and as_of < add_months(d, clean_months):
+        if d > t_clean:
             any_recent = True
 
         sev = r.severity
-        end = add_months(d, sev_months[sev])
+        in_force = d > t_sev[sev]
         on_list = False
         if r.id in listed_until:
             # 河南省社会信用条例 art.19: counts while listed, at most 60 months.
+            end = add_months(d, sev_months[sev])
             ext = min(listed_until[r.id], add_months(d, listed_max))
             if ext > end:
                 end, on_list = ext, True
+            in_force = as_of < end
+        elif in_force:
+            end = add_months(d, sev_months[sev])
+        if not in_force:
+            continue
         if stop is not None and stop < end:
             end = stop
-        if as_of >= end:
-            continue
         until = end - _ONE_DAY
         label = _record_label(r) if texts else ""
 
@@ -429,22 +459,27 @@ def _candidate_dates(a: AgencyInput, as_of: dt.date, rs: RuleSet) -> list[dt.dat
         rules["grade.a"]["clean_months"], rules["bonus.clean_record"]["months"],
     }
     out: set[dt.date] = set()
-    horizon = rs.record_horizon_days
+    thresholds = [(m, window_threshold(as_of, m)) for m in months]
+    sev_months = rs.severity_months
+    listed_max = rules["window.listed"]["max_months"]
     listed = {lst.basis_record_id for lst in a.listings}
     for r in a.records:
         if r.status == "draft":
             continue
         d = r.decided_on
-        if (as_of - d).days > horizon and r.id not in listed:
-            continue
-        out.add(d)
-        out.add(add_months(d, rs.severity_months[r.severity]))
-        out.add(add_months(d, rules["window.listed"]["max_months"]))
-        for m in months:
+        if d > as_of:
+            out.add(d)
+        for m, t in thresholds:
+            if d > t:
+                out.add(add_months(d, m))
+        m = sev_months[r.severity]
+        if d > window_threshold(as_of, m):
             out.add(add_months(d, m))
-        if r.repaired_on is not None:
+        if r.id in listed:
+            out.add(add_months(d, listed_max))
+        if r.repaired_on is not None and r.repaired_on > as_of:
             out.add(r.repaired_on)
-        if r.status_changed_on is not None:
+        if r.status_changed_on is not None and r.status_changed_on > as_of:
             out.add(r.status_changed_on)
     validity = rules["bonus.honour_validity"]["months"]
     for h in a.honours:

@@ -85,9 +85,6 @@ class RuleSet:
     severity_points: MappingProxyType = field(init=False)
     severity_months: MappingProxyType = field(init=False)
     supervision: MappingProxyType = field(init=False)
-    # Days after its decision beyond which a record (not on a list) can no longer have
-    # any effect; lets the engine skip old records without calendar arithmetic.
-    record_horizon_days: int = field(init=False)
 
     def __post_init__(self) -> None:
         r = self.rules
@@ -99,12 +96,6 @@ class RuleSet:
             {s: r[f"deduction.{s}"]["points"] for s in ("minor", "general", "serious")}))
         set_(self, "severity_months", MappingProxyType(
             {s: r[f"deduction.{s}"]["window_months"] for s in ("minor", "general", "serious")}))
-        months = max(
-            *(r[f"deduction.{s}"]["window_months"] for s in ("minor", "general", "serious")),
-            r["cap.penalty_count"]["months"], r["grade.a_plus"]["clean_months"],
-            r["grade.a"]["clean_months"], r["bonus.clean_record"]["months"],
-        )
-        set_(self, "record_horizon_days", months * 31 + 1)
         ratios = dict(r["supervision"]["ratios"])
         ratios["NEW"] = ratios[r["new_agency"]["supervised_as"]]
         set_(self, "supervision", MappingProxyType(ratios))

@@ -133,14 +133,13 @@ def _load_inputs(agency_rows, *, ids=None, lo=None, hi=None,
                _s(R.corrected_on), R.refused_to_comply, _s(R.repaired_on),
                _s(R.status_changed_on))
         .where(_where_agencies(R.agency_id, ids, lo, hi), _s(R.status) != "draft")
-    ):
+    ).all():
         veto, c_cap, name = flags.get(row[2], (False, False, row[2]))
+        # Positional (field order of RecordInput): this loop runs a million times.
         records[row[0]].append(RecordInput(
-            id=row[1], violation_code=row[2], severity=row[3], decided_on=_d(row[4]),
-            status=row[5], penalty_kind=row[6], title=name, decision_number=row[7],
-            veto=veto, c_cap=c_cap, rectify_by=_d(row[8]), corrected_on=_d(row[9]),
-            refused_to_comply=bool(row[10]), repaired_on=_d(row[11]),
-            status_changed_on=_d(row[12]),
+            row[1], row[2], row[3], _d(row[4]), row[5], row[6], name, row[7], veto, c_cap,
+            row[8] and _d(row[8]), row[9] and _d(row[9]), bool(row[10]),
+            row[11] and _d(row[11]), row[12] and _d(row[12]),
         ))
 
     H = Honour.__table__.c
@@ -149,7 +148,7 @@ def _load_inputs(agency_rows, *, ids=None, lo=None, hi=None,
         select(H.agency_id, H.id, _s(H.kind), _s(H.level), _s(H.granted_on), H.title,
                _s(H.valid_until), _s(H.revoked_on))
         .where(_where_agencies(H.agency_id, ids, lo, hi))
-    ):
+    ).all():
         honours[row[0]].append(HonourInput(
             id=row[1], kind=row[2], level=row[3], granted_on=_d(row[4]), title=row[5],
             valid_until=_d(row[6]), revoked_on=_d(row[7])))
@@ -166,7 +165,7 @@ def _load_inputs(agency_rows, *, ids=None, lo=None, hi=None,
     for row in session.execute(
         select(AR.agency_id, AR.year, _s(AR.submitted_on), AR.on_time)
         .where(_where_agencies(AR.agency_id, ids, lo, hi))
-    ):
+    ).all():
         reports[row[0]].append(AnnualReportInput(row[1], _d(row[2]), bool(row[3])))
 
     LS = Listing.__table__.c
