@@ -264,14 +264,18 @@ def _live_fingerprint(registration: DocumentKind, key: str) -> str | None:
     return None if spec is None else spec.fingerprint
 
 
-def regenerate_stale(progress: Callable[[str, str], None] | None = None) -> int:
+def regenerate_stale(progress: Callable[[str, str], None] | None = None,
+                     kinds: Iterable[str] | None = None) -> int:
     """Regenerate every stored (and every always-present) document whose data changed.
 
     Runs in the scheduler or ``flask credit publish``, never in a web request. Each
     document is its own transaction, so one failure does not lose the others.
     """
     count = 0
+    wanted = None if kinds is None else set(kinds)
     for kind, registration in registered_kinds().items():
+        if wanted is not None and kind not in wanted:
+            continue
         keys = set(db.session.scalars(
             select(Document.key).where(Document.kind == kind, Document.current.is_(True))
         ))

@@ -49,3 +49,8 @@ def qr_codes(data: bytes, page: int = 0) -> list[str]:
 
 def page_count(data: bytes) -> int:
     return len(pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def pdf_compact(data: bytes) -> str:
+    """Extracted text without any whitespace: table cells wrap names over lines."""
+    return "".join(pdf_text(data).split())

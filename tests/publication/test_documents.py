@@ -82,13 +82,13 @@ def test_ensure_document_and_regenerate_stale(app, db):
         assert documents.ensure_document("registered.pdf", "x").id == first.id
         assert state["calls"] == 1
         # Nothing changed: only the always-present key is generated.
-        assert documents.regenerate_stale() == 1
-        assert documents.regenerate_stale() == 0
+        assert documents.regenerate_stale(kinds=["registered.pdf"]) == 1
+        assert documents.regenerate_stale(kinds=["registered.pdf"]) == 0
         state["fingerprint"] = "v2"
         # Before regeneration, verify already tells that the content is out of date.
         stale = documents.verify(first.verification_code)
         assert not stale.current and any("v2" in line for line in stale.changes_since)
-        assert documents.regenerate_stale() == 2
+        assert documents.regenerate_stale(kinds=["registered.pdf"]) == 2
         assert documents.current_document("registered.pdf", "x").content_fingerprint == "v2"
     finally:
         documents._KINDS.pop("registered.pdf")
