@@ -47,8 +47,15 @@ def register(group) -> None:
     @group.command("scheduler")
     def scheduler():
         """在本进程中运行定时任务（APScheduler）；Web 进程从不启动定时任务。"""
+        import logging
+        import signal
+        import sys
+
         from credit_service.jobs.scheduler import build_scheduler
 
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        # SIGTERM (systemd, docker stop) ends the scheduler like Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         sched = build_scheduler(current_app._get_current_object())
         click.echo("定时任务已启动：" + "，".join(job.id for job in sched.get_jobs()))
         try:

@@ -385,3 +385,11 @@ def test_document_number_length(dummy_agency, veto_record, propose_black, step, 
     with pytest.raises(ValidationFailed) as exc:
         step(listing, "notify", clerk, D(2026, 2, 13), document_number="号" * 101)
     assert "document_number" in exc.value.errors
+
+
+def test_records_service_revocation_revokes_listing(published_black, veto_record, reviewer):
+    from credit_service.records.services import revoke_record
+
+    revoke_record(veto_record, reviewer, "行政复议决定撤销原处罚决定", on=D(2026, 7, 1),
+                  overturned=True)
+    assert published_black.state == S.REVOKED and published_black.ended_on == D(2026, 7, 1)

@@ -210,3 +210,20 @@ def test_withdraw_during_publicity(red_agency, nominate_red, step, clerk):
     step(listing, "publicise", clerk, D(2026, 9, 30))
     step(listing, "withdraw", clerk, D(2026, 10, 9), reasons="公示期间收到异议，经核实成立")
     assert listing.state == S.WITHDRAWN
+
+
+def test_real_records_services_drive_the_lists(db, red_agency, nominate_red, step, clerk,
+                                               reviewer, second_reviewer, create_record):
+    """The receivers are connected by the app: confirming a draft through the records
+    service opens the revocation proposal; revoking it withdraws nothing else."""
+    from credit_service.core.enums import RecordStatus
+    from credit_service.lists.services import pending_revocation
+    from credit_service.records.services import confirm_record
+
+    listing = nominate_red(red_agency)
+    step(listing, "publicise", clerk, D(2026, 9, 30))
+    _designate(listing, step, reviewer)
+    record = create_record(red_agency, status=RecordStatus.DRAFT, entered_by_id=clerk.id,
+                           occurred_on=D(2026, 10, 20), decided_on=D(2026, 10, 26))
+    confirm_record(record, second_reviewer)
+    assert pending_revocation(listing) is not None
