@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv (if missing) and installs the project with its test extra.
-# Re-running is cheap: pip only reinstalls when pyproject.toml changed since the last run.
+# Re-running is cheap: pip runs again only when pyproject.toml or the set of top-level
+# packages changed (an editable install records which packages exist when it runs).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,10 +14,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 stamp=.venv/.credit-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || ! .venv/bin/python -c "import credit_service" 2>/dev/null; then
+want="$( (cat pyproject.toml; ls -d ./*/__init__.py) | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! .venv/bin/python -c "import credit_service" 2>/dev/null; then
     echo "bootstrap: installing Python dependencies"
     .venv/bin/python -m pip install --quiet -e '.[test]'
-    touch "$stamp"
+    echo "$want" > "$stamp"
 else
     echo "bootstrap: Python dependencies up to date."
 fi

@@ -1,0 +1,213 @@
+"""`flask credit demo`: deterministic for a seed, valid USCCs, every state and type the
+spec asks the demo to show, and the bulk (scale) path on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+import sqlalchemy as sa
+
+from credit_service.core.uscc import is_valid_uscc
+from tests.foundation.conftest import backends
+
+AS_OF = dt.date(2026, 11, 26)
+
+
+def data_digest(db) -> str:
+    """SHA-256 over every row of every table, in id order. Timestamps (load time) and
+    password hashes (salted) are left out; everything else must be identical."""
+    digest = hashlib.sha256()
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.columns
+                       if not isinstance(c.type, sa.DateTime) and c.name != "password_hash"]
+            order = [table.c.id] if "id" in table.c else columns
+            for row in conn.execute(sa.select(*columns).order_by(*order)):
+                digest.update(repr((table.name, tuple(row))).encode())
+    return digest.hexdigest()
+
+
+def load(app, **kwargs):
+    from credit_service.demo.services import load_demo
+
+    with app.app_context():
+        return load_demo(as_of=AS_OF, **kwargs)
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_demo_is_deterministic_for_a_seed(make_scratch_app, backend):
+    from credit_service.extensions import db
+
+    first, second, other = (make_scratch_app(backend) for _ in range(3))
+    load(first, seed=11)
+    load(second, seed=11)
+    load(other, seed=12)
+    digests = []
+    for app in (first, second, other):
+        with app.app_context():
+            digests.append(data_digest(db))
+    assert digests[0] == digests[1]
+    assert digests[0] != digests[2]
+
+
+@pytest.fixture(params=backends())
+def demo_app(request, make_scratch_app):
+    app = make_scratch_app(request.param)
+    result = load(app)
+    with app.app_context():
+        yield app, result
+
+
+def scalar(db, sql: str):
+    with db.engine.connect() as conn:
+        return conn.execute(sa.text(sql)).scalar()
+
+
+def column(db, sql: str) -> list:
+    with db.engine.connect() as conn:
+        return list(conn.execute(sa.text(sql)).scalars())
+
+
+def test_demo_content(demo_app):
+    from credit_service.core.catalog import get_catalog
+    from credit_service.extensions import db
+
+    _app, result = demo_app
+    assert 140 <= result.counts["agencies"] <= 160
+    assert 380 <= result.counts["records"] <= 430
+    usccs = column(db, "SELECT uscc FROM agencies")
+    assert all(is_valid_uscc(code) for code in usccs)
+    assert all(code[2:8] == "419001" for code in usccs)
+    assert {code[0] for code in usccs} >= {"9", "Y"}  # letter-first codes too
+    # both kinds, and agencies with several kinds
+    assert scalar(db, "SELECT COUNT(*) FROM agencies WHERE is_dispatch AND is_job_agency") > 0
+    assert scalar(db, "SELECT COUNT(*) FROM agencies WHERE is_other_hr") > 0
+    # 19号令: dispatch units have registered capital of at least 2,000,000 yuan
+    assert scalar(db, "SELECT MIN(registered_capital) FROM agencies WHERE is_dispatch") >= 2_000_000
+    assert scalar(db, "SELECT COUNT(*) FROM agency_former_names") > 0
+    assert scalar(db, f"SELECT COUNT(*) FROM agencies WHERE established_on > '{AS_OF.replace(year=2025)}'") > 0
+    assert set(column(db, "SELECT DISTINCT status FROM licences")) >= {"valid", "expired", "revoked"}
+    assert set(column(db, "SELECT DISTINCT year FROM annual_reports")) >= set(range(2020, 2026))
+    assert scalar(db, "SELECT COUNT(*) FROM annual_reports WHERE NOT on_time") > 0
+    # records: every catalog type, severity and status; years 2021-2026; major cases
+    assert set(column(db, "SELECT DISTINCT violation_code FROM records")) == set(get_catalog())
+    assert set(column(db, "SELECT DISTINCT severity FROM records")) == {"minor", "general", "serious"}
+    assert set(column(db, "SELECT DISTINCT status FROM records")) == {
+        "draft", "confirmed", "revoked", "overturned"}
+    years = {d.year if isinstance(d, dt.date) else int(str(d)[:4])
+             for d in column(db, "SELECT decided_on FROM records")}
+    assert years == set(range(2021, 2027))
+    assert scalar(db, "SELECT COUNT(*) FROM records WHERE repaired_on IS NOT NULL") > 0
+    assert scalar(db, "SELECT COUNT(*) FROM records WHERE major_case_kind IS NOT NULL") > 0
+    # honours at three levels
+    assert set(column(db, "SELECT DISTINCT level FROM honours")) == {
+        "national", "provincial", "municipal"}
+    # every state of both lists, with events ending in that state
+    black = set(column(db, "SELECT DISTINCT state FROM listings WHERE list_kind = 'black'"))
+    red = set(column(db, "SELECT DISTINCT state FROM listings WHERE list_kind = 'red'"))
+    assert black == {"proposed", "notified", "objection", "decided", "published", "removed",
+                     "not_listed", "withdrawn"}
+    assert red == {"nominated", "publicity", "designated", "published", "expired", "revoked"}
+    mismatched = scalar(db, """
+        SELECT COUNT(*) FROM listings l WHERE l.state <> (
+            SELECT e.to_state FROM listing_events e WHERE e.listing_id = l.id
+            ORDER BY e.id DESC LIMIT 1)""")
+    assert mismatched == 0
+    # an agency is never on both lists at once (SPEC §5.2)
+    both = scalar(db, """
+        SELECT COUNT(*) FROM listings r JOIN listings b ON r.agency_id = b.agency_id
+        WHERE r.list_kind = 'red' AND b.list_kind = 'black'
+          AND r.state IN ('nominated', 'publicity', 'designated', 'published')
+          AND b.state IN ('proposed', 'notified', 'objection', 'decided', 'published')""")
+    assert both == 0
+    # open cases, the 2021 campaign with its four phases and 返费 findings, staff of each role
+    assert scalar(db, "SELECT COUNT(*) FROM cases WHERE state IN ('submitted', 'reviewing')") >= 3
+    assert column(db, "SELECT name FROM campaign_phases ORDER BY id")[0] == "开展自查"
+    assert column(db, "SELECT ends_on FROM campaign_phases ORDER BY id")[1] in (
+        dt.date(2021, 5, 25), "2021-05-25")
+    assert scalar(db, "SELECT COUNT(*) FROM self_inspections WHERE rebate_found") > 0
+    assert set(column(db, "SELECT DISTINCT role FROM users")) == {"clerk", "reviewer", "admin"}
+    assert len(set(column(db, "SELECT DISTINCT department FROM users"))) == 4
+
+
+def test_listing_dates_follow_the_procedure(demo_app):
+    """Objection deadlines are 5 working days after notice (45号令 art.6), terms are three
+    years (art.11), red-list publicity is 5 working days."""
+    from credit_service.core.workdays import working_days_after
+    from credit_service.extensions import db
+    from credit_service.lists.models import Listing
+
+    listings = db.session.scalars(sa.select(Listing)).all()
+    assert listings
+    for listing in listings:
+        if listing.notified_on:
+            assert listing.objection_deadline == working_days_after(listing.notified_on, 5)
+        if listing.decided_on and listing.expires_on:
+            assert listing.expires_on == listing.decided_on.replace(year=listing.decided_on.year + 3)
+        days = [e.on for e in listing.events]
+        assert days == sorted(days)
+        assert all(day <= AS_OF for day in days)
+    db.session.remove()
+
+
+def test_demo_grades_come_from_the_engine_when_it_exists(demo_app):
+    from credit_service.extensions import db
+
+    _app, result = demo_app
+    try:
+        from credit_service.grading.services import regrade_all  # noqa: F401
+    except ImportError:
+        assert not result.regraded and "regrade" in result.regrade_note
+    else:
+        assert result.regraded
+        assert scalar(db, "SELECT COUNT(*) FROM agencies WHERE current_grade IS NULL") == 0
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_scale_mode_bulk_path(make_scratch_app, backend, monkeypatch):
+    from flask_migrate import check
+
+    from credit_service.demo import loader
+    from credit_service.extensions import db
+
+    # Exercise the PostgreSQL drop-and-rebuild of constraints on a small table size.
+    monkeypatch.setattr(loader, "REBUILD_THRESHOLD", 1_000)
+    app = make_scratch_app(backend)
+    result = load(app, seed=5, agencies=300, records=3_000, scale=True, regrade=False)
+    assert result.counts["agencies"] == 300 and result.counts["records"] == 3_000
+    with app.app_context():
+        usccs = column(db, "SELECT uscc FROM agencies")
+        assert len(set(usccs)) == 300 and all(is_valid_uscc(c) for c in usccs)
+        assert scalar(db, "SELECT COUNT(*) FROM records r LEFT JOIN agencies a "
+                          "ON a.id = r.agency_id WHERE a.id IS NULL") == 0
+        assert scalar(db, "SELECT COUNT(*) FROM records WHERE decided_on < occurred_on") == 0
+        # Constraints and indexes are back exactly as migrated, and ids continue.
+        check()
+        from credit_service.agencies.models import Agency
+        from tests.fixtures.agencies import make_uscc
+
+        agency = Agency(uscc=make_uscc(1), name="新机构", legal_rep_name="张三", address="济源",
+                        established_on=AS_OF, is_job_agency=True)
+        db.session.add(agency)
+        db.session.commit()
+        assert agency.id == 301
+        db.session.remove()
+
+
+def test_cli_refuses_non_empty_database_and_if_empty_skips(make_scratch_app):
+    app = make_scratch_app("sqlite")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["credit", "demo", "--as-of", "2026-11-26", "--no-regrade"])
+    assert first.exit_code == 0, first.output
+    assert "已加载 150 家机构" in first.output and "demo-admin-2026" in first.output
+    again = runner.invoke(args=["credit", "demo", "--as-of", "2026-11-26"])
+    assert again.exit_code != 0 and "--force" in again.output
+    skipped = runner.invoke(args=["credit", "demo", "--if-empty"])
+    assert skipped.exit_code == 0 and "跳过" in skipped.output
+    forced = runner.invoke(args=["credit", "demo", "--as-of", "2026-11-26", "--force",
+                                 "--seed", "3", "--no-regrade"])
+    assert forced.exit_code == 0, forced.output
+    logins = runner.invoke(args=["credit", "demo", "--show-logins"])
+    assert "reviewer" in logins.output and "demo-reviewer-2026" in logins.output
