@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -64,6 +64,13 @@ def _unauthorized():
         return error_payload(401, "请先登录或提供有效的 API 令牌"), 401
     flash(login_manager.login_message, "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _no_store(body: str):
+    """Pages showing a secret once must not be kept by the browser or a proxy."""
+    response = make_response(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -155,7 +162,7 @@ def user_new():
         except ValidationFailed as exc:
             errors, status, generated = exc.errors, exc.status, None
         else:
-            return render_template("auth/user_created.html", user=user, password=generated)
+            return _no_store(render_template("auth/user_created.html", user=user, password=generated))
     form.pop("password", None)
     return render_template("auth/user_form.html", form=form, errors=errors, user=None,
                            **_user_choices()), status
@@ -197,7 +204,8 @@ def user_set_active(user_id: int):
 def user_reset_password(user_id: int):
     user = services.get_user(user_id)
     password = services.reset_password(user, actor())
-    return render_template("auth/user_created.html", user=user, password=password, reset=True)
+    return _no_store(render_template("auth/user_created.html", user=user, password=password,
+                                     reset=True))
 
 
 # --------------------------------------------------------------------------- API tokens
@@ -226,7 +234,7 @@ def token_issue():
     except ValidationFailed as exc:
         return render_template("auth/tokens.html", mine=services.tokens_of(actor()), others=[],
                                errors=exc.errors, form=form_values()), exc.status
-    return render_template("auth/token_issued.html", owner=owner, token=plaintext)
+    return _no_store(render_template("auth/token_issued.html", owner=owner, token=plaintext))
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

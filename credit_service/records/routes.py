@@ -33,6 +33,14 @@ def _choices() -> dict:
     return {
         "violation_choices": [(v.code, v.name) for v in catalog.values()],
         "catalog": catalog,
+        "catalog_defaults": {
+            v.code: {"severity": v.default_severity.label,
+                     "major": v.major_case_kind.label if v.major_case_kind else "",
+                     "flags": "、".join(f for f, on in (("一票否决", v.veto), ("封顶C", v.c_cap),
+                                                        ("黑名单候选", v.blacklist_candidate)) if on),
+                     "basis": v.legal_basis}
+            for v in catalog.values()
+        },
         "severity_choices": Severity.choices(),
         "penalty_choices": PenaltyKind.choices(),
         "major_choices": [(services.NO_MAJOR_CASE, "不属于重大违法行为"), *MajorCaseKind.choices()],

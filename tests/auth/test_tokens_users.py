@@ -48,6 +48,7 @@ def test_token_ui_shows_plaintext_once(db, login, clerk):
     client = login(clerk)
     response = client.post("/staff/tokens", data={"label": "对接系统"})
     assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
     token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == clerk.id))
     start = page.index(token.prefix)
