@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 
 from flask import current_app
 from sqlalchemy import String, bindparam, func, insert, select, type_coerce, update
@@ -50,6 +51,8 @@ from scoring import (
 )
 
 CHUNK = 10_000
+_by_decision = attrgetter("decided_on", "id")
+_by_grant = attrgetter("granted_on", "id")
 # Black-list states that mean "was or is listed" (the decision was taken).
 _LISTED_STATES = ("decided", "published", "removed", "revoked", "expired")
 
@@ -185,10 +188,10 @@ def _load_inputs(agency_rows, *, ids=None, lo=None, hi=None,
     for agency_id, uscc, established_on in agency_rows:
         recs = records.get(agency_id, ())
         if recs:
-            recs.sort(key=lambda r: (r.decided_on, r.id))
+            recs.sort(key=_by_decision)
         hons = honours.get(agency_id, ())
         if hons:
-            hons.sort(key=lambda h: (h.granted_on, h.id))
+            hons.sort(key=_by_grant)
         out.append(AgencyInput(
             id=agency_id, uscc=uscc, established_on=_d(established_on),
             records=tuple(recs), honours=tuple(hons),
@@ -219,7 +222,12 @@ def _ceilings(as_of: dt.date, *, ids=None, lo=None, hi=None) -> dict[int, Ceilin
 
 
 def fingerprint(result: AssessmentResult) -> str:
-    return hashlib.blake2b(repr(result.signature()).encode(), digest_size=8).hexdigest()
+    """Identity of a result for "did anything change": the rule lines and the scheduled
+    next change (a filed annual report can cancel a predicted drop without moving the
+    score), not the as-of date or the wording."""
+    nc = result.next_change
+    key = (result.signature(), None if nc is None else (nc.on, nc.grade, nc.score))
+    return hashlib.blake2b(repr(key).encode(), digest_size=8).hexdigest()
 
 
 def _explanation(result: AssessmentResult) -> dict:

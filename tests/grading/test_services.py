@@ -274,3 +274,16 @@ def test_cli_regrade_and_round(db, runner, graded_agency):
     assert "2025 年度信用评价已发布" in result.output
     result = runner.invoke(args=["credit", "round", "--year", "2025"])
     assert result.exit_code != 0 and "已经发布" in result.output
+
+
+def test_a_change_of_the_scheduled_next_change_alone_writes_a_row(db, graded_agency):
+    from credit_service.agencies.models import AnnualReport
+
+    agency = graded_agency(established_on=D(2026, 6, 1))
+    first = services.regrade_agency(agency, as_of=AS_OF)
+    assert first.explanation["next_change"]["on"] == "2027-03-31"  # 2026 report falls due
+    db.session.add(AnnualReport(agency_id=agency.id, year=2026, submitted_on=D(2026, 11, 20),
+                                publicised=True, on_time=True))
+    second = services.regrade_agency(agency, as_of=AS_OF)
+    assert second is not None and (second.score, second.grade) == (first.score, first.grade)
+    assert second.explanation["next_change"]["on"] == "2027-05-31"  # 12 months since founding
