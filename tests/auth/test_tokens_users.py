@@ -123,3 +123,44 @@ def test_cli_refuses_bad_role_and_unknown_user(runner):
     assert result.exit_code != 0
     result = runner.invoke(args=["credit", "users", "token", "nobody"])
     assert result.exit_code == 1
+
+
+def test_each_account_write_leaves_one_audit_row(db, admin, audit_rows):
+    user = services.create_user({"username": "audit.me", "display_name": "审计", "role": "clerk",
+                                 "department": "petitions", "password": "Audit-Pass-2026"}, admin)
+    assert [r.action for r in audit_rows(user)] == ["user.create"]
+    services.update_user(user, {"role": "reviewer"}, admin)
+    services.reset_password(user, admin)
+    assert [r.action for r in audit_rows(user)] == ["user.create", "user.update", "user.password_reset"]
+    assert all("password_hash" not in (r.after or {}) for r in audit_rows(user))
+    services.issue_token(user, "x", admin)
+    token = services.tokens_of(user)[0]
+    services.revoke_token(token, admin)
+    assert [r.action for r in audit_rows(token)] == ["api_token.issue", "api_token.revoke"]
+
+
+def test_login_is_rate_limited(app, database_url, tmp_path, monkeypatch):
+    """A second app instance with rate limiting on (the test config turns it off)."""
+    from config import TestingConfig
+    from credit_service import create_app
+    from credit_service.extensions import db as _db
+    from credit_service.extensions import limiter
+
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)  # restored after the test
+    config = TestingConfig(tmp_path)
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    config.RATELIMIT_ENABLED = True
+    limited = create_app(config)
+    try:
+        client = limited.test_client()
+        statuses = [client.post("/staff/login", data={"username": "nobody", "password": "x"},
+                                environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code
+                    for _ in range(11)]
+        assert statuses[:10] == [401] * 10
+        assert statuses[10] == 429
+        # GET (the form) is not limited
+        assert client.get("/staff/login", environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 200
+    finally:
+        limiter.reset()
+        with limited.app_context():
+            _db.engine.dispose()
