@@ -39,6 +39,10 @@ PDF_WIDTHS = {
     "red": [18, 13, 18, 6, 6, 13, 12, 7, 7],
 }
 
+# The black list can run to thousands of entries: one flowing cell per entry (see
+# publication.tables); the red list is short and keeps one column per field.
+PDF_LAYOUT = {"black": "entries", "red": "grid"}
+
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", lambda kind, rows, meta: to_csv(COLUMNS[kind], rows)),
     "json": ("application/json",
@@ -78,7 +82,7 @@ def build_list_pdf(kind: str):
                 intro=f"共 {len(rows)} 条，数据截至 {local_datetime(now)}。"
                       "本名单依法公开，不含个人身份证号码、联系电话等个人信息。",
                 headers=[c.header for c in columns], widths=PDF_WIDTHS[kind], rows=table,
-                stamp=stamp, landscape=True)
+                stamp=stamp, landscape=True, layout=PDF_LAYOUT[kind])
 
         return DocumentSpec(title=title, summary=_list_summary(kind, rows),
                             fingerprint=services.fingerprint_of(rows), data_as_of=now,
