@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -149,8 +150,30 @@ def _int_or_none(value):
         return -1
 
 
-@transactional
 def submit_case(data: dict) -> tuple[Case, str]:
+    """Register an objection or repair application (see :func:`_submit_case`).
+
+    SQLite: a deferred transaction that read before writing fails with "database is
+    locked" when another writer committed meanwhile; as the outermost call we retry it
+    (PostgreSQL waits on the row lock instead and never needs this)."""
+    from sqlalchemy.exc import OperationalError
+
+    from credit_service.core.db import _tx_depth
+
+    attempts = 6 if _tx_depth.get() == 0 else 1
+    for attempt in range(attempts):
+        try:
+            return _submit_case(data)
+        except OperationalError as exc:
+            locked = "database is locked" in str(exc.orig)
+            if not locked or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * 2 ** attempt)  # let the other writer finish its commit
+    raise AssertionError("unreachable")
+
+
+@transactional
+def _submit_case(data: dict) -> tuple[Case, str]:
     """Register an objection or repair application; returns the case and the plaintext
     tracking token (shown once, stored hashed).
 
