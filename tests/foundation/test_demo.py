@@ -211,3 +211,30 @@ def test_cli_refuses_non_empty_database_and_if_empty_skips(make_scratch_app):
     assert forced.exit_code == 0, forced.output
     logins = runner.invoke(args=["credit", "demo", "--show-logins"])
     assert "reviewer" in logins.output and "demo-reviewer-2026" in logins.output
+
+
+@pytest.mark.parametrize(
+    "corruption",
+    ["UPDATE records SET fine_amount = -1 WHERE id = 1",
+     "UPDATE records SET agency_id = 999999 WHERE id = 2"],
+)
+def test_sqlite_bulk_load_verifies_the_constraints_it_defers(make_scratch_app, monkeypatch,
+                                                             corruption):
+    """The SQLite bulk path inserts with CHECK and foreign keys off; a bad row must still
+    fail the load and leave the database empty."""
+    from credit_service.demo import loader
+    from credit_service.extensions import db
+
+    original = loader.BulkWriter.finish
+
+    def corrupting_finish(self):
+        self.conn.exec_driver_sql(corruption)
+        original(self)
+
+    monkeypatch.setattr(loader.BulkWriter, "finish", corrupting_finish)
+    app = make_scratch_app("sqlite")
+    with pytest.raises(RuntimeError, match="records"):
+        load(app, agencies=50, records=200, scale=True, regrade=False)
+    with app.app_context():
+        assert scalar(db, "SELECT COUNT(*) FROM agencies") == 0
+        assert scalar(db, "PRAGMA foreign_keys") == 1
