@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 
 from credit_service.api import presenters
@@ -15,7 +15,9 @@ from credit_service.api.base import (
     ApiBlueprint,
     PageArgs,
     agency_by_uscc,
+    valid_uscc,
 )
+from credit_service.api.cache import profiles
 from credit_service.api.errors import ErrorSchema
 from credit_service.api.schemas import (
     AgencyCreateIn,
@@ -26,10 +28,12 @@ from credit_service.api.schemas import (
     StaffAgency,
 )
 from credit_service.auth.permissions import Capability
-from credit_service.core.errors import ValidationFailed
+from credit_service.core.errors import NotFound, ValidationFailed
 
 blp = ApiBlueprint("agencies", __name__, tag="机构",
                    description="机构查询（公开）与机构档案维护（工作人员）")
+
+_PUBLIC_AGENCY = PublicAgency()
 
 VERSION_ETAG_HEADER = {
     "description": "版本标签（形如 \"v3\"），PATCH 时可作为 If-Match 回传",
@@ -71,7 +75,17 @@ class AgencyDetail(MethodView):
     @blp.alt_response(422, schema=ErrorSchema, description="统一社会信用代码无效")
     def get(self, uscc):
         """机构公开信用档案：等级及说明、名单状态、失信记录、守信记录、许可证、年报"""
-        return presenters.public_profile(agency_by_uscc(uscc))
+        code = valid_uscc(uscc)
+        stamp = profiles.stamp(code)
+        if stamp is None:
+            raise NotFound(f"未找到统一社会信用代码为 {code} 的机构")
+        blp.set_etag(stamp)  # 304 here when the client's copy is current
+        body = profiles.get(code, stamp)
+        if body is None:
+            profile = presenters.public_profile(agency_by_uscc(code))
+            body = current_app.json.dumps(_PUBLIC_AGENCY.dump(profile)).encode()
+            profiles.put(code, stamp, body)
+        return current_app.response_class(body, mimetype="application/json")
 
     @staff_only(blp, Capability.ENTER)
     @blp.arguments(AgencyPatchIn)

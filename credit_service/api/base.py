@@ -160,15 +160,20 @@ def pagination_headers(total: int, page: int, per_page: int) -> dict[str, str]:
 # --- lookups ------------------------------------------------------------------------------
 
 
+def valid_uscc(uscc: str) -> str:
+    """The normalised code; 422 with the Chinese reason if it is not a valid USCC."""
+    try:
+        return validate_uscc(uscc)
+    except InvalidUSCC as exc:
+        raise ValidationFailed("统一社会信用代码无效", {"uscc": [str(exc)]}) from None
+
+
 def agency_by_uscc(uscc: str):
     """The agency with this USCC; 422 with the Chinese reason if the code itself is invalid,
     404 if no agency has it."""
     from credit_service.agencies.models import Agency
 
-    try:
-        code = validate_uscc(uscc)
-    except InvalidUSCC as exc:
-        raise ValidationFailed("统一社会信用代码无效", {"uscc": [str(exc)]}) from None
+    code = valid_uscc(uscc)
     agency = db.session.scalar(select(Agency).where(Agency.uscc == code))
     if agency is None:
         raise NotFound(f"未找到统一社会信用代码为 {code} 的机构")

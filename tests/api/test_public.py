@@ -187,3 +187,30 @@ def test_changes_since_and_after_id(api, db, dummy_agency):
 
 def test_verify_unknown_code_is_404(api):
     assert_error(api.get("/verify/NOPE1234"), 404)
+
+
+def test_cached_profile_is_refreshed_by_a_write_and_changes_its_etag(api, db, graded_agency,
+                                                                      create_honour, clerk):
+    from credit_service.records.services import add_honour
+
+    path = f"/agencies/{graded_agency.uscc}"
+    first = api.get(path)
+    again = api.get(path)
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    add_honour(graded_agency, {"kind": "award", "level": "municipal", "title": "济源市先进单位",
+                               "issuer": "济源示范区管委会", "document_number": "济管〔2026〕3号",
+                               "granted_on": "2026-06-01"}, clerk)
+    after = api.get(path)
+    assert after.headers["ETag"] != first.headers["ETag"]
+    assert "济源市先进单位" in [h["title"] for h in after.get_json()["honours"]]
+    assert api.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+
+
+def test_cached_profile_equals_a_fresh_composition(app, api, graded_agency):
+    from credit_service.api.cache import profiles
+
+    path = f"/agencies/{graded_agency.uscc}"
+    api.get(path)
+    cached = api.get(path).get_json()
+    profiles.clear()
+    assert api.get(path).get_json() == cached

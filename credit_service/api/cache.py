@@ -1,0 +1,110 @@
+"""A per-worker cache of rendered public profiles, validated against the database.
+
+Composing a profile takes about a dozen queries; a profile changes rarely and is read often.
+A profile's *stamp* is one indexed query — the agency's version and update time, and for
+every table the profile shows the row count and latest change — plus today's date
+(publication windows and honour validity depend on it). Same stamp, same bytes: a cached body
+is served only under the stamp it was built for. The stamp is also the ETag.
+
+A worker reuses a stamp it read for ``API_PROFILE_STAMP_TTL`` seconds (default 2) before
+asking the database again, so a popular profile costs no query at all; any write flushed in
+the same process forgets every remembered stamp at once. A change made through another
+worker or process is therefore visible here within that many seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+
+from flask import current_app
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from credit_service.core.web import today_local
+from credit_service.extensions import db
+
+DEFAULT_SIZE = 4096
+DEFAULT_STAMP_TTL = 2.0
+
+# Everything the public profile reads, keyed by agency id. Counts catch deletions; the
+# latest updated_at/id catches edits and inserts.
+_STAMP_SQL = text("""
+SELECT a.id, a.version, a.updated_at,
+  (SELECT count(*) FROM records r WHERE r.agency_id = a.id),
+  (SELECT max(r.updated_at) FROM records r WHERE r.agency_id = a.id),
+  (SELECT count(*) FROM honours h WHERE h.agency_id = a.id),
+  (SELECT max(h.updated_at) FROM honours h WHERE h.agency_id = a.id),
+  (SELECT count(*) FROM listings l WHERE l.agency_id = a.id),
+  (SELECT max(l.updated_at) FROM listings l WHERE l.agency_id = a.id),
+  (SELECT count(*) FROM licences c WHERE c.agency_id = a.id),
+  (SELECT max(c.updated_at) FROM licences c WHERE c.agency_id = a.id),
+  (SELECT count(*) FROM annual_reports y WHERE y.agency_id = a.id),
+  (SELECT max(y.updated_at) FROM annual_reports y WHERE y.agency_id = a.id),
+  (SELECT count(*) FROM agency_former_names f WHERE f.agency_id = a.id),
+  (SELECT max(s.id) FROM assessments s WHERE s.agency_id = a.id)
+FROM agencies a WHERE a.uscc = :uscc
+""")
+
+
+class ProfileCache:
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._stamps: dict[str, tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def stamp(self, uscc: str) -> str | None:
+        """The profile's stamp (a hex digest), or None if no agency has ``uscc``."""
+        ttl = current_app.config.get("API_PROFILE_STAMP_TTL", DEFAULT_STAMP_TTL)
+        now = time.monotonic()
+        remembered = self._stamps.get(uscc)
+        if remembered is not None and now - remembered[0] < ttl:
+            return remembered[1]
+        row = db.session.connection().execute(_STAMP_SQL, {"uscc": uscc}).first()
+        if row is None:
+            return None
+        raw = "|".join(str(value) for value in (*row, today_local()))
+        stamp = hashlib.sha1(raw.encode()).hexdigest()
+        if ttl > 0:
+            with self._lock:
+                if len(self._stamps) >= 4 * DEFAULT_SIZE:
+                    self._stamps.clear()
+                self._stamps[uscc] = (now, stamp)
+        return stamp
+
+    def forget_stamps(self) -> None:
+        self._stamps = {}
+
+    def get(self, uscc: str, stamp: str) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(uscc)
+            if entry is None or entry[0] != stamp:
+                return None
+            self._entries.move_to_end(uscc)
+            return entry[1]
+
+    def put(self, uscc: str, stamp: str, body: bytes) -> None:
+        size = current_app.config.get("API_PROFILE_CACHE_SIZE", DEFAULT_SIZE)
+        if size <= 0:
+            return
+        with self._lock:
+            self._entries[uscc] = (stamp, body)
+            self._entries.move_to_end(uscc)
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._stamps = {}
+
+
+profiles = ProfileCache()
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_stamps_after_a_write(session, flush_context) -> None:
+    # Any write in this process may change a profile: read the stamps afresh.
+    profiles.forget_stamps()
