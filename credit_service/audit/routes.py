@@ -19,6 +19,60 @@ bp = Blueprint("audit", __name__, url_prefix="/staff/audit", template_folder="te
 
 PER_PAGE = 50
 
+# Chinese names of the actions written by the features; unknown actions show their code.
+ACTION_LABELS = {
+    "agency.create": "登记机构", "agency.update": "修改机构信息",
+    "licence.create": "登记证照", "licence.update": "修改证照",
+    "annual_report.create": "登记年度报告", "annual_report.update": "更正年度报告",
+    "record.create": "录入失信记录（草稿）", "record.update": "修改失信记录草稿",
+    "record.confirm": "确认失信记录", "record.revoke": "撤销失信记录",
+    "record.overturn": "失信记录被复议/诉讼撤销", "record.corrected": "登记整改情况",
+    "record.repair": "信用修复", "honour.create": "录入守信记录", "honour.revoke": "撤销守信记录",
+    "assessment.create": "信用等级重新计算", "import.commit": "批量导入",
+    "user.create": "创建账号", "user.update": "修改账号", "user.login": "登录",
+    "user.login_failed": "登录失败", "user.locked": "账号临时锁定",
+    "user.password_change": "修改密码", "user.password_reset": "重置密码",
+    "api_token.issue": "签发 API 令牌", "api_token.revoke": "撤销 API 令牌",
+    "listing.propose_revocation": "提议撤销诚信示范机构", "case.submit": "提交异议/修复申请",
+    "case.review": "受理审查案件", "case.decide": "作出案件决定",
+    "disclosure.approved": "审核社会公布", "disclosure.published": "发布社会公布",
+    "document.published": "生成文书", "grading.regrade_all": "全量重新评价",
+    "evaluation_round.publish": "发布年度评价",
+}
+
+
+def action_label(action: str) -> str:
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    if action.startswith("listing."):
+        return f"名单程序：{action.split('.', 1)[1]}"
+    return action
+
+
+@bp.app_template_filter("audit_action")
+def _audit_action_filter(action: str) -> str:
+    return action_label(action)
+
+
+def object_url(event: AuditEvent) -> str | None:
+    """A staff page for the logged object, where one exists."""
+    from credit_service.staff.web import maybe_url
+
+    if not event.object_id or not event.object_id.isdigit():
+        return None
+    if event.object_type == "records":
+        return maybe_url("records.detail", record_id=int(event.object_id))
+    if event.object_type == "users":
+        return maybe_url("auth.user_edit", user_id=int(event.object_id))
+    if event.object_type == "listings":
+        return maybe_url("lists_staff.detail", listing_id=int(event.object_id))
+    if event.object_type == "agencies":
+        from credit_service.agencies.models import Agency
+
+        agency = db.session.get(Agency, int(event.object_id))
+        return maybe_url("agencies.file", uscc=agency.uscc) if agency else None
+    return None
+
 
 def _day(name: str) -> dt.date | None:
     try:
@@ -85,4 +139,5 @@ def detail(event_id: int):
     before, after = event.before or {}, event.after or {}
     keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
     rows = [(k, before.get(k), after.get(k), before.get(k) != after.get(k)) for k in keys]
-    return render_template("audit/detail.html", event=event, actor=actor, rows=rows)
+    return render_template("audit/detail.html", event=event, actor=actor, rows=rows,
+                           object_url=object_url(event))

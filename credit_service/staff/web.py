@@ -67,8 +67,9 @@ def latest_change(obj) -> dict | None:
     user = db.session.get(User, event.actor_id) if event.actor_id else None
     before, after = event.before or {}, event.after or {}
     ignored = {"version", "updated_at", "created_at"}
+    labels = field_labels()
     changes = [
-        (key, before.get(key), after.get(key))
+        (labels.get(key, key), before.get(key), after.get(key))
         for key in after
         if key not in ignored and before.get(key) != after.get(key)
     ]
@@ -77,6 +78,18 @@ def latest_change(obj) -> dict | None:
         "changed_by": user.display_name if user else event.actor_label,
         "changes": changes,
     }
+
+
+def field_labels() -> dict[str, str]:
+    """Chinese names of the fields of agencies, licences and records (for change lists)."""
+    from credit_service.agencies.services import AGENCY_LABELS, LICENCE_LABELS
+    from credit_service.records.services import RECORD_LABELS
+
+    labels = {**LICENCE_LABELS, **RECORD_LABELS, **AGENCY_LABELS}
+    labels.update(is_job_agency="职业中介", is_dispatch="劳务派遣", is_other_hr="其他人力资源服务",
+                  status_reason="撤销理由", status_changed_on="状态变更日期",
+                  repaired_on="信用修复日期", confirmed_by_id="确认人", confirmed_at="确认时间")
+    return labels
 
 
 def stale_context(exc) -> dict:

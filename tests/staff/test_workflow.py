@@ -89,7 +89,9 @@ def test_clerk_and_reviewer_take_an_agency_through_a_confirmed_violation(
     assert {r.actor_id for r in rows} == {clerk.id, reviewer.id}
     assert all(r.actor_label == "web" and r.client_addr == "127.0.0.1" for r in rows)
     filtered = client.get(f"/staff/audit?object_type=records&object_id={record.id}").get_data(as_text=True)
-    assert "<td>record.confirm</td>" in filtered and "<td>agency.create</td>" not in filtered
+    assert '<code class="muted">record.confirm</code>' in filtered
+    assert '<code class="muted">agency.create</code>' not in filtered
+    assert "确认失信记录" in filtered
     event = rows[-1]
     assert client.get(f"/staff/audit/{event.id}").status_code == 200
 
@@ -129,7 +131,7 @@ def test_stale_edit_shows_who_changed_what_and_keeps_input(db, login, create_use
                        data={**form, "address": "我填写的新地址"})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert "先改的人" in page and "先改的地址" in page and "address" in page
+    assert "先改的人" in page and "先改的地址" in page and "<td>住所</td>" in page
     assert 'value="我填写的新地址"' in page
     assert re.search(r'name="version" value="2"', page)
     assert dummy_agency.address == "先改的地址"
