@@ -203,6 +203,10 @@ def test_later_rule_version_leaves_earlier_assessments_alone(app, db, graded_age
 def test_regrade_all_is_set_based_and_idempotent(db, graded_agency, create_record, create_honour):
     a1, a2, a3 = graded_agency(), graded_agency(), graded_agency()
     create_record(a2, decided_on=D(2026, 10, 1), occurred_on=D(2026, 9, 20))
+    # Old records: the bulk loader skips them (past every window); results must not differ.
+    create_record(a1, decided_on=D(2019, 1, 10), occurred_on=D(2019, 1, 1))
+    create_record(a2, severity=Severity.SERIOUS, decided_on=D(2020, 1, 10),
+                  occurred_on=D(2020, 1, 1), repaired_on=D(2026, 1, 1))
     create_honour(a3, level=HonourLevel.NATIONAL)
     seen = []
     summary = services.regrade_all(as_of=AS_OF, progress=seen.append)
@@ -214,6 +218,7 @@ def test_regrade_all_is_set_based_and_idempotent(db, graded_agency, create_recor
     assert again["changed"] == 0 and again["unchanged"] == summary["agencies"]
     # Bulk and single-agency regrades agree: nothing to write afterwards.
     assert services.regrade_agency(a2, as_of=AS_OF) is None
+    assert services.regrade_agency(a1, as_of=AS_OF) is None
 
 
 def test_regrade_all_writes_feed_entries_for_grade_changes(db, graded_agency, create_record):
