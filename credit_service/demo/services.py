@@ -7,6 +7,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from credit_service.core.errors import Conflict
 from credit_service.demo.generator import (
@@ -31,7 +32,9 @@ class LoadResult:
         return sum(self.counts.values())
 
 
+@lru_cache(maxsize=8)
 def _hash_password(password: str) -> str:
+    # scrypt costs ~0.2-0.6 s per hash; the demo accounts share three published passwords.
     from werkzeug.security import generate_password_hash
 
     return generate_password_hash(password)
