@@ -5,7 +5,7 @@ The public list pages (``/lists/red``, ``/lists/black``) belong to the public si
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
 from credit_service.agencies.models import Agency
 from credit_service.auth.permissions import Capability, require
@@ -22,6 +22,7 @@ alias_bp = Blueprint("lists", __name__)
 # Steps that end or reverse something get a confirmation page before they run.
 CONFIRM_ACTIONS = {"decide", "designate", "remove", "early_remove", "revoke", "withdraw",
                    "not_list", "reverse_removal", "expire"}
+ACTION_LABELS = {"propose": "提出拟列入", "nominate": "推荐", "propose_revocation": "提议撤销"}
 STATE_ORDER = {
     ListKind.BLACK: [ListingState.PROPOSED, ListingState.NOTIFIED, ListingState.OBJECTION,
                      ListingState.DECIDED, ListingState.PUBLISHED, ListingState.REMOVED,
@@ -73,7 +74,7 @@ def index():
     query = select(Listing).where(Listing.list_kind == kind)
     if state:
         query = query.where(Listing.state == ListingState(state)) if state in ListingState.values() \
-            else query.where(False)
+            else query.where(false())
     page = db.paginate(query.order_by(Listing.updated_at.desc(), Listing.id.desc()),
                        per_page=50, error_out=False)
     return render_template("lists/staff/index.html", kind=kind, state=state, counts=counts,
@@ -133,13 +134,20 @@ def _detail_page(listing: Listing, *, form=None, errors=None, status=200):
         documents = documents_for(listing)
     except ImportError:
         documents = []
+    from credit_service.auth.models import User
+
+    actor_ids = {e.actor_id for e in listing.events if e.actor_id}
+    actors = {u.id: u.display_name for u in db.session.scalars(
+        select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
     return render_template(
-        "lists/staff/detail.html", listing=listing, actions=services.available_actions(listing),
+        "lists/staff/detail.html", listing=listing, actors=actors, actions=services.available_actions(listing),
         form=form or {"date": today_local().isoformat()}, errors=errors or {},
         verification_deadline=services.verification_deadline(listing),
         earliest_early_removal=services.earliest_early_removal_on(listing),
         revocation=services.pending_revocation(listing), documents=documents,
-        confirm_actions=CONFIRM_ACTIONS, rules=rules,
+        confirm_actions=CONFIRM_ACTIONS, rules=rules, action_labels={
+            **ACTION_LABELS,
+            **{n: t.label for n, t in services.TRANSITIONS[listing.list_kind].items()}},
     ), status
 
 

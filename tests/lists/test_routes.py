@@ -22,6 +22,7 @@ def test_index_and_detail(as_user, clerk, published_black):
     detail = c.get(f"/staff/lists/{published_black.id}").get_data(as_text=True)
     assert "济人社decide〔2026〕" in detail and "2029-03-02" in detail
     assert "提前移出（信用修复）" in detail and "撤销列入" in detail
+    assert "审核员乙" in detail and "作出列入决定" in detail  # who did each step
     assert c.get("/staff/lists/999999").status_code == 404
     assert c.get("/staff/lists?kind=purple").status_code == 404
 
