@@ -47,6 +47,31 @@ API_DESCRIPTION = """\
 * **乐观锁**：修改时提交读取到的 `version`（或 `If-Match`）；已被他人修改时返回 409，
   响应中的 `current_version` 为当前版本。
 * **错误**统一为 `{"code", "status", "message", "errors": {字段: [中文说明]}}`。
+
+快速上手（`$T` 为工作人员令牌）：
+
+```
+# 翻阅严重违法失信名单（第 2 页，每页 50 条；分页信息见响应头 X-Pagination）
+curl 'https://<主机>/api/v1/lists/black?page=2&per_page=50'
+# 查询某机构在 2025-06-30 当天的信用等级
+curl 'https://<主机>/api/v1/agencies/<信用代码>/assessments?as_of=2025-06-30'
+# 录入失信记录（草稿），再由另一名审核员确认
+curl -X POST -H "Authorization: Bearer $T" -H 'Content-Type: application/json' \
+  -d '{"violation_code": "false_job_info", "facts": "…", "occurred_on": "2026-01-05",
+       "decided_on": "2026-02-10", "decision_number": "济人社监罚〔2026〕1号",
+       "authority": "济源示范区人力资源和社会保障局", "penalty_kind": "fine",
+       "fine_amount": "10000", "source": "inspection"}' \
+  'https://<主机>/api/v1/agencies/<信用代码>/records'
+curl -X POST -H "Authorization: Bearer $T2" -H 'Content-Type: application/json' -d '{}' \
+  'https://<主机>/api/v1/records/<记录编号>/confirm'
+# 名单程序：拟列入 → 告知 → 决定 → 公布
+curl -X POST -H "Authorization: Bearer $T" -H 'Content-Type: application/json' \
+  -d '{"uscc": "<信用代码>", "list_kind": "black", "basis_record_id": <记录编号>}' \
+  'https://<主机>/api/v1/listings'
+curl -X POST -H "Authorization: Bearer $T" -H 'Content-Type: application/json' \
+  -d '{"action": "notify", "date": "2026-02-13", "document_number": "济人社告〔2026〕1号"}' \
+  'https://<主机>/api/v1/listings/<条目编号>/events'
+```
 """
 
 docs_bp = Blueprint("api_docs", __name__, url_prefix=API_PREFIX,
