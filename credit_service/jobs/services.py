@@ -222,8 +222,25 @@ def regenerate_documents() -> dict:
 
 
 def run_publish(now: dt.datetime | None = None) -> dict | None:
+    """Claim the run (committed at once), then regenerate: the documents feature commits
+    each document on its own so one failure does not lose the others. Regeneration is
+    idempotent by itself (fingerprints), the claim only keeps two schedulers apart."""
     now = now or dt.datetime.now(dt.UTC)
-    return run_once("publish", now.strftime("%Y-%m-%dT%H:%M"), regenerate_documents)
+    period = now.strftime("%Y-%m-%dT%H:%M")
+    if run_once("publish", period, lambda: {"claimed": True}) is None:
+        return None
+    with acting_as("job:publish"):
+        result = regenerate_documents()
+    _record_result("publish", period, result)
+    return result
+
+
+@transactional
+def _record_result(job: str, period: str, result: dict) -> None:
+    run = db.session.scalar(select(JobRun).where(JobRun.job == job, JobRun.period == period))
+    if run is not None:
+        run.result = result
+        run.finished_at = utcnow()
 
 
 # --------------------------------------------------------------------------- disclosure

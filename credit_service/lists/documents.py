@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from sqlalchemy import select
 
+from credit_service.core.db import transactional
 from credit_service.core.enums import ListKind
 from credit_service.core.workdays import working_deadline
 from credit_service.extensions import db
@@ -205,9 +206,14 @@ def issue_missing() -> int:
         return 0
     count = 0
     for listing, event in events_missing_documents():
-        if issue_for_event(listing, event) is not None:
+        if _issue_one(listing, event) is not None:
             count += 1
     return count
+
+
+@transactional
+def _issue_one(listing: Listing, event: ListingEvent):
+    return issue_for_event(listing, event)
 
 
 def documents_for(listing: Listing) -> list:
