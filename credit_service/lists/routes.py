@@ -127,6 +127,14 @@ def _listing_or_404(listing_id: int) -> Listing:
     return listing
 
 
+def _deadline_note(listing: Listing) -> str:
+    """SPEC.md §1: for a year the holiday calendar does not know, say so."""
+    from credit_service.core.workdays import deadline_note
+
+    start = listing.notified_on
+    return deadline_note(start, rules.OBJECTION_WORKING_DAYS) if start else ""
+
+
 def _detail_page(listing: Listing, *, form=None, errors=None, status=200):
     from credit_service.lists.documents import documents_for
 
@@ -143,6 +151,7 @@ def _detail_page(listing: Listing, *, form=None, errors=None, status=200):
         "lists/staff/detail.html", listing=listing, actors=actors, actions=services.available_actions(listing),
         form=form or {"date": today_local().isoformat()}, errors=errors or {},
         verification_deadline=services.verification_deadline(listing),
+        deadline_note=_deadline_note(listing),
         earliest_early_removal=services.earliest_early_removal_on(listing),
         revocation=services.pending_revocation(listing), documents=documents,
         confirm_actions=CONFIRM_ACTIONS, rules=rules, action_labels={

@@ -93,3 +93,13 @@ def test_dashboard_alias_endpoint(app, published_black):
     with app.test_request_context():
         assert url_for("lists.staff_detail", listing_id=published_black.id) == \
             f"/staff/lists/{published_black.id}"
+
+
+def test_unknown_holiday_calendar_is_stated(as_user, clerk, dummy_agency, veto_record,
+                                            propose_black, step):
+    # The holiday library does not know 2099: Monday–Friday, and the page says so.
+    listing = propose_black(dummy_agency, veto_record, on=D(2099, 5, 29))
+    step(listing, "notify", clerk, D(2099, 6, 1))
+    assert listing.objection_deadline == D(2099, 6, 8)
+    page = as_user(clerk).get(f"/staff/lists/{listing.id}").get_data(as_text=True)
+    assert "按周一至周五计算工作日" in page
