@@ -272,13 +272,6 @@ def _in_effect(agency_id: int, as_of: dt.date) -> Assessment | None:
         .order_by(Assessment.as_of.desc(), Assessment.id.desc()).limit(1))
 
 
-def _has_later(agency_id: int, as_of: dt.date) -> bool:
-    return db.session.scalar(
-        select(func.count(Assessment.id)).where(
-            Assessment.agency_id == agency_id, Assessment.round_id.is_(None),
-            Assessment.as_of > as_of)) > 0
-
-
 @transactional
 def regrade_agency(agency: Agency, *, as_of: dt.date | None = None, actor=None) -> Assessment | None:
     """Recompute one agency's grade as of ``as_of`` (default today) in the caller's
@@ -296,12 +289,18 @@ def regrade_agency(agency: Agency, *, as_of: dt.date | None = None, actor=None) 
                                   ids=[agency.id], ceilings=ceilings)
     result = evaluate(agency_input, as_of, rulesets.for_date(as_of))
 
-    previous = _in_effect(agency.id, as_of)
+    # The latest live row; when it is dated after as_of (a backdated regrade), compare
+    # with the row in effect on as_of instead and leave the agency's current grade alone.
+    previous = current_assessment(agency)
+    later_exists = previous is not None and previous.as_of > as_of
+    if later_exists:
+        previous = _in_effect(agency.id, as_of)
     fp = fingerprint(result)
     if previous is not None and previous.score == result.score \
             and previous.grade.value == result.grade \
             and (previous.explanation or {}).get("fingerprint") == fp:
-        _set_current(agency, previous.grade.value, previous.score, as_of)
+        if not later_exists:
+            _set_current(agency, previous.grade.value, previous.score)
         return None
 
     assessment = Assessment(
@@ -311,7 +310,9 @@ def regrade_agency(agency: Agency, *, as_of: dt.date | None = None, actor=None) 
     db.session.add(assessment)
     old_grade = previous.grade.value if previous is not None else (
         agency.current_grade.value if agency.current_grade is not None else None)
-    is_current = _set_current(agency, result.grade, result.score, as_of)
+    is_current = not later_exists
+    if is_current:
+        _set_current(agency, result.grade, result.score)
     record_audit("assessment.create", assessment, actor=actor, after={
         "as_of": as_of, "score": result.score, "grade": result.grade,
         "ruleset_version": result.ruleset_version, "decided_by": result.decided_by,
@@ -323,20 +324,16 @@ def regrade_agency(agency: Agency, *, as_of: dt.date | None = None, actor=None) 
     return assessment
 
 
-def _set_current(agency: Agency, grade: str, score: int, as_of: dt.date) -> bool:
-    """Denormalise onto the agency without touching its version; skipped when a later
-    assessment exists (a backdated regrade must not overwrite today's grade)."""
-    if _has_later(agency.id, as_of):
-        return False
+def _set_current(agency: Agency, grade: str, score: int) -> None:
+    """Denormalise onto the agency without touching its optimistic-lock version."""
     if agency.current_grade is not None and agency.current_grade.value == grade \
             and agency.current_score == score:
-        return True
+        return
     db.session.execute(
         update(Agency.__table__).where(Agency.__table__.c.id == agency.id)
         .values(current_grade=Grade(grade), current_score=score))
     set_committed_value(agency, "current_grade", Grade(grade))
     set_committed_value(agency, "current_score", score)
-    return True
 
 
 # --------------------------------------------------------------------------- bulk
