@@ -340,6 +340,7 @@ def run(kind: str, url: str, n_agencies: int, n_records: int, regenerate: bool,
           f"p95 {figures['one_p95_ms']:.1f} ms (target < 20 ms); record write + regrade + commit "
           f"median {figures['one_total_median_ms']:.1f} ms")
     print(f"  grades: {figures['grades']}")
+    print(f"  load average (1/5/15 min) at the end: {os.getloadavg()}, CPUs: {os.cpu_count()}")
     return figures
 
 
