@@ -4,7 +4,7 @@ token), and the staff review pages (``/staff/cases``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from credit_service.auth.permissions import Capability, require
@@ -43,8 +43,12 @@ def _errors(exc: DomainError) -> dict:
 # --------------------------------------------------------------------------- public
 
 
+def _form_limit() -> str:
+    return current_app.config.get("CASE_FORM_RATE_LIMIT", "10 per hour;30 per day")
+
+
 @bp.route("/cases/new", methods=["GET", "POST"])
-@limiter.limit("10 per hour;30 per day", methods=["POST"])
+@limiter.limit(_form_limit, methods=["POST"])
 def new():
     form = {k: request.form.get(k, "") for k in PUBLIC_FIELDS} if request.method == "POST" \
         else {"application_type": request.args.get("type", ""), "uscc": request.args.get("uscc", "")}

@@ -85,3 +85,45 @@ def test_staff_decides_with_confirmation(db, as_user, reviewer, dummy_agency, cr
     assert case.state == CaseState.ACCEPTED and record.status == RecordStatus.REVOKED
     again = c.post(f"/staff/cases/{case.number}/decision", data={**form, "confirmed": "1"})
     assert again.status_code == 409
+
+
+def test_public_form_is_rate_limited(tmp_path):
+    """A second app with Flask-Limiter on (the testing config has it off)."""
+    from config import TestingConfig
+    from credit_service import create_app
+    from credit_service.extensions import db, limiter
+
+    config = TestingConfig(tmp_path)
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'unused.sqlite3'}"
+    config.RATELIMIT_ENABLED = True
+    config.CASE_FORM_RATE_LIMIT = "2 per minute"
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        for _ in range(2):
+            assert client.post("/cases/new", data={}).status_code == 422
+        assert client.post("/cases/new", data={}).status_code == 429
+        assert client.get("/cases/new").status_code == 200  # only submissions count
+    finally:
+        limiter.reset()
+        limiter.enabled = False
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_public_form_needs_csrf_token(tmp_path):
+    from config import TestingConfig
+    from credit_service import create_app
+    from credit_service.extensions import db
+
+    config = TestingConfig(tmp_path)
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'unused.sqlite3'}"
+    config.WTF_CSRF_ENABLED = True
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        assert 'name="csrf_token"' in client.get("/cases/new").get_data(as_text=True)
+        assert client.post("/cases/new", data={"uscc": "x"}).status_code == 400
+    finally:
+        with app.app_context():
+            db.engine.dispose()
