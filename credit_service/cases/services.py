@@ -327,8 +327,14 @@ def start_review(case: Case, actor, *, expected_version=None) -> Case:
 
 
 def _check_stale(case: Case, expected_version) -> None:
-    if expected_version is not None and int(expected_version) != case.version:
-        raise StaleWrite(case, expected_version)
+    if expected_version is None or expected_version == "":
+        return
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ValidationFailed("版本号有误", errors={"version": ["版本号应为整数"]}) from None
+    if expected != case.version:
+        raise StaleWrite(case, expected)
 
 
 def _flush(case: Case, expected_version) -> None:

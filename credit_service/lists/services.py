@@ -517,8 +517,14 @@ def _check_dates(listing: Listing, action: str, on: dt.date) -> None:
 
 
 def _check_stale(listing: Listing, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != listing.version:
-        raise StaleWrite(listing, expected_version)
+    if expected_version is None or expected_version == "":
+        return
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ValidationFailed("版本号有误", errors={"version": ["版本号应为整数"]}) from None
+    if expected != listing.version:
+        raise StaleWrite(listing, expected)
 
 
 @transactional
