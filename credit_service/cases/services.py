@@ -132,7 +132,7 @@ def _lookup_agency(data: dict, errors: dict) -> Agency | None:
     agency = data.get("agency")
     if isinstance(agency, Agency):
         return agency
-    uscc = (data.get("uscc") or "").strip().upper()
+    uscc = str(data.get("uscc") or "").strip().upper()
     agency_id = _int_or_none(data.get("agency_id"))
     if agency_id:
         agency = db.session.get(Agency, agency_id) if agency_id > 0 else None
@@ -199,9 +199,9 @@ def _submit_case(data: dict) -> tuple[Case, str]:
     submitted_on = _as_date(data.get("submitted_on"), "submitted_on", errors) or _today()
     corrected_on = _as_date(data.get("corrected_on"), "corrected_on", errors)
     commitment = _as_bool(data.get("commitment"))
-    applicant_name = (data.get("applicant_name") or "").strip()
-    applicant_contact = (data.get("applicant_contact") or "").strip()
-    statement = (data.get("statement") or "").strip()
+    applicant_name = str(data.get("applicant_name") or "").strip()
+    applicant_contact = str(data.get("applicant_contact") or "").strip()
+    statement = str(data.get("statement") or "").strip()
     if not applicant_name:
         errors["applicant_name"] = ["请填写申请人（单位经办人）姓名"]
     elif len(applicant_name) > 64:
@@ -220,7 +220,7 @@ def _submit_case(data: dict) -> tuple[Case, str]:
         if subject == CaseSubject.RECORD:
             record_id = _int_or_none(data.get("record_id"))
             record = db.session.get(Record, record_id) if record_id and record_id > 0 else None
-            number = (data.get("record_decision_number") or "").strip()
+            number = str(data.get("record_decision_number") or "").strip()
             if record is None and number:
                 # The public form identifies a record by its decision number (文书号).
                 record = db.session.scalar(select(Record).where(
@@ -361,7 +361,7 @@ def decide_case(case: Case, actor, *, accepted: bool, reasons: str, on,
         raise Conflict(f"案件已办结（{case.state.label}），不能再次决定")
     errors: dict[str, list[str]] = {}
     on = _as_date(on, "date", errors, required=True)
-    reasons = (reasons or "").strip()
+    reasons = str(reasons or "").strip()
     if not reasons:
         errors["reasons"] = ["请写明决定理由"]
     if on is not None and on < case.submitted_on:

@@ -333,8 +333,8 @@ def propose_listing(agency: Agency, list_kind: ListKind | str, data: dict, actor
         elif basis_record.status != RecordStatus.CONFIRMED:
             errors.setdefault("basis_record_id", []).append("所依据的失信记录尚未确认或已撤销")
 
-    reason = (data.get("reason") or "").strip()
-    legal_basis = (data.get("legal_basis") or "").strip()
+    reason = str(data.get("reason") or "").strip()
+    legal_basis = str(data.get("legal_basis") or "").strip()
     if list_kind == ListKind.BLACK:
         if basis_record is not None and not errors:
             vtype = get_catalog().get(basis_record.violation_code)
@@ -350,7 +350,7 @@ def propose_listing(agency: Agency, list_kind: ListKind | str, data: dict, actor
             errors["agency"] = unmet
         reason = reason or "经审查符合诚信服务示范机构认定条件"
         legal_basis = legal_basis or "本局诚信服务示范机构认定办法（认定条件见“评价规则”页）"
-    authority = (data.get("authority") or "").strip()
+    authority = str(data.get("authority") or "").strip()
     if len(authority) > 100:
         errors["authority"] = ["决定机关名称不超过100个字符"]
     if errors:
@@ -543,7 +543,7 @@ def apply_listing_event(listing: Listing, action: str, actor, *, on, document_nu
     bad input, PermissionDenied (403) for a missing capability or four-eyes violation.
     """
     _check_stale(listing, expected_version)
-    action = canonical_action(listing, (action or "").strip())
+    action = canonical_action(listing, str(action or "").strip())
     on = _as_date(on, "date")
     table = TRANSITIONS[listing.list_kind]
     transition = table.get(action)
@@ -565,8 +565,8 @@ def apply_listing_event(listing: Listing, action: str, actor, *, on, document_nu
         if transition.four_eyes:
             who = "列入决定" if listing.list_kind == ListKind.BLACK else "认定决定"
             require_other_person(actor, listing.proposed_by_id, who)
-    document_number = (document_number or "").strip() or None
-    reasons = (reasons or "").strip() or None
+    document_number = str(document_number or "").strip() or None
+    reasons = str(reasons or "").strip() or None
     errors: dict[str, list[str]] = {}
     if transition.needs_number and not document_number:
         errors["document_number"] = ["请填写文书编号"]
