@@ -30,7 +30,7 @@ ACTION_LABELS = {
     "record.repair": "信用修复", "honour.create": "录入守信记录", "honour.revoke": "撤销守信记录",
     "assessment.create": "信用等级重新计算", "import.commit": "批量导入",
     "user.create": "创建账号", "user.update": "修改账号", "user.login": "登录",
-    "user.login_failed": "登录失败", "user.locked": "账号临时锁定",
+    "user.login_failed": "登录失败", "user.locked": "账号临时锁定", "user.unlock": "解除锁定",
     "user.password_change": "修改密码", "user.password_reset": "重置密码",
     "api_token.issue": "签发 API 令牌", "api_token.revoke": "撤销 API 令牌",
     "listing.propose_revocation": "提议撤销诚信示范机构", "case.submit": "提交异议/修复申请",

@@ -145,7 +145,7 @@ def _user_choices():
 @require(Capability.ADMIN)
 def users():
     page = paginate(select(User).order_by(User.active.desc(), User.department, User.username))
-    return render_template("auth/users.html", page=page)
+    return render_template("auth/users.html", page=page, is_locked=services.is_locked)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -196,6 +196,15 @@ def user_set_active(user_id: int):
     active = request.form.get("active") == "1"
     services.update_user(user, {"active": active}, actor())
     flash(f"账号 {user.username} 已{'启用' if active else '停用'}", "info")
+    return redirect(url_for("auth.users"))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@require(Capability.ADMIN)
+def user_unlock(user_id: int):
+    user = services.get_user(user_id)
+    services.unlock_user(user, actor())
+    flash(f"账号 {user.username} 已解除锁定", "info")
     return redirect(url_for("auth.users"))
 
 

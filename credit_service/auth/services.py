@@ -217,6 +217,24 @@ def user_by_username(username: str) -> User | None:
 # --------------------------------------------------------------------------- sign-in
 
 
+def is_locked(user: User) -> bool:
+    """Whether the account is inside a temporary lockout right now."""
+    locked_until = _aware(user.locked_until)
+    return locked_until is not None and locked_until > utcnow()
+
+
+@transactional
+def unlock_user(user: User, actor) -> User:
+    """Admin: end a temporary lockout before it expires."""
+    if not is_locked(user) and not user.failed_logins:
+        return user
+    before = _user_snapshot(user)
+    user.locked_until = None
+    user.failed_logins = 0
+    record_audit("user.unlock", user, actor=actor, before=before, after=_user_snapshot(user))
+    return user
+
+
 def lockout_settings() -> tuple[int, int]:
     config = current_app.config
     return int(config.get("LOGIN_MAX_FAILURES", 5)), int(config.get("LOGIN_LOCKOUT_MINUTES", 15))

@@ -129,3 +129,15 @@ def test_wrong_current_password(login, clerk):
         "confirm_password": "Brand-New-Secret-42"})
     assert response.status_code == 422
     assert "当前密码不正确" in response.get_data(as_text=True)
+
+
+def test_admin_unlocks_a_locked_account(app, db, client, login, admin, clerk):
+    clerk.locked_until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
+    db.session.commit()
+    admin_client = login(admin)
+    assert "临时锁定中" in admin_client.get("/staff/users").get_data(as_text=True)
+    assert admin_client.post(f"/staff/users/{clerk.id}/unlock").status_code == 302
+    assert clerk.locked_until is None
+    admin_client.post("/staff/logout")
+    response = admin_client.post("/staff/login", data={"username": clerk.username, "password": PASSWORD})
+    assert response.status_code == 302
