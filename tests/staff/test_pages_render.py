@@ -65,3 +65,11 @@ def test_rectification_and_repair_through_the_page(db, login, reviewer, dummy_ag
     assert client.post(f"/staff/records/{record.id}/repair", data={
         "repaired_on": "2026-05-01", "version": record.version}).status_code == 302
     assert record.repaired_on == dt.date(2026, 5, 1)
+
+
+def test_unchecked_box_stays_unchecked_after_an_error(login, clerk, dummy_agency):
+    client = login(clerk)
+    response = client.post(f"/staff/agencies/{dummy_agency.uscc}/records/new", data={"facts": ""})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'name="refused_to_comply" value="1">' in page  # not "checked"
