@@ -54,11 +54,14 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+QR_DPI = 300
+
+
 def qr_data_uri(url: str) -> str:
-    """The verify URL as a vector QR code (SVG data URI, 0.5 mm modules, 4-module quiet zone)."""
-    return segno.make(url, error="m", micro=False).svg_data_uri(
-        scale=0.5, border=4, unit="mm", omit_charset=True
-    )
+    """The verify URL as a QR code: a PNG (decoded once and reused by every page — an SVG
+    would be re-parsed and re-drawn on each of a long list's pages), 6 px per module at
+    300 dpi (0.5 mm modules), 4-module quiet zone, drawn without smoothing."""
+    return segno.make(url, error="m", micro=False).png_data_uri(scale=6, border=4)
 
 
 def stamp_css(stamp: Stamp) -> str:
@@ -73,6 +76,7 @@ def stamp_css(stamp: Stamp) -> str:
   @top-left {{ content: {css_string(stamp.issuer)} "\\A" {css_string(stamp.title)};
               white-space: pre-wrap; vertical-align: bottom; padding-bottom: 2mm; }}
   @top-right {{ content: url("{qr_data_uri(stamp.verify_url)}");
+               image-resolution: {QR_DPI}dpi; image-rendering: pixelated;
                vertical-align: bottom; text-align: right; padding-bottom: 1mm; }}
   @bottom-left {{ content: {css_string(footer)}; vertical-align: top; padding-top: 2mm;
                  width: 80%; }}

@@ -42,7 +42,6 @@ table.long th, table.long td { border: 0.4pt solid #777; padding: 0.6mm 1.2mm; }
 table.long th { background: #e8e8e8; font-weight: bold; }
 table.long td.n { text-align: right; color: #333; }
 table.long b { font-weight: bold; }
-table.long .k { color: #444; }
 """
 
 
@@ -64,8 +63,10 @@ def _entries(table: LongTable) -> str:
     parts = []
     for number, row in enumerate(table.rows, start=1):
         opening = "　".join(escape(v) for v in row[:lead] if v)
+        # Plain text labels: every extra inline element (a styled <span>) is another box
+        # to split across lines, and costs as much as the text it wraps.
         rest = "；".join(
-            f'<span class="k">{escape(h)}：</span>{escape(v) if v else "—"}'
+            f"{escape(h)}：{escape(v) if v else '—'}"
             for h, v in zip(headers[lead:], row[lead:], strict=True)
         )
         parts.append(f'<tr><td class="n">{number}</td><td><b>{opening}</b>　{rest}。</td></tr>')

@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, or_, select
 
 from credit_service.agencies.models import Agency, AnnualReport, FormerName, Licence
 from credit_service.core.catalog import get_catalog
@@ -65,13 +65,20 @@ def _normalise_query(q: str | None) -> str:
     return " ".join((q or "").split())[:100]
 
 
+def _looks_like_code(upper: str) -> bool:
+    """USCC (GB 32100) prefixes are ASCII letters and digits only."""
+    return upper.isascii() and upper.isalnum() and len(upper) >= 2
+
+
 def search_agencies(q: str | None, page: int = 1, per_page: int = 20, grade=None,
                     list_kind=None) -> SearchResult:
     """Agencies matching a fragment of the name or a former name, the USCC (or its start)
-    or a licence/filing number, each hit with the reason it matched; paginated.
+    or a licence/filing number, each hit with the reason it matched; paginated by name.
 
     ``grade`` (a :class:`Grade` or its code) and ``list_kind`` (on the published list)
-    filter further. Ordered by match quality (USCC, name prefix, name, others), then name.
+    filter further. Kept cheap: former names and licences are looked up first (small
+    tables; licence numbers only for queries with a digit, USCCs only for ASCII codes), so
+    the agencies table is scanned once, in name order, with a plain substring match.
     """
     query = _normalise_query(q)
     page = max(1, int(page or 1))
@@ -79,18 +86,18 @@ def search_agencies(q: str | None, page: int = 1, per_page: int = 20, grade=None
     upper = query.upper()
 
     conditions = []
-    former = licence = None
     if query:
-        former = select(FormerName.agency_id).where(
-            FormerName.name.contains(query, autoescape=True))
-        licence = select(Licence.agency_id).where(
-            Licence.number.contains(query, autoescape=True))
-        conditions.append(or_(
-            Agency.name.contains(query, autoescape=True),
-            Agency.uscc.startswith(upper, autoescape=True),
-            Agency.id.in_(former),
-            Agency.id.in_(licence),
-        ))
+        extra_ids = set(db.session.scalars(
+            select(FormerName.agency_id).where(FormerName.name.contains(query, autoescape=True))))
+        if any(ch.isdigit() for ch in query):
+            extra_ids.update(db.session.scalars(
+                select(Licence.agency_id).where(Licence.number.contains(query, autoescape=True))))
+        alternatives = [Agency.name.contains(query, autoescape=True)]
+        if _looks_like_code(upper):
+            alternatives.append(Agency.uscc.startswith(upper, autoescape=True))
+        if extra_ids:
+            alternatives.append(Agency.id.in_(sorted(extra_ids)))
+        conditions.append(or_(*alternatives))
     if grade:
         conditions.append(Agency.current_grade == Grade(getattr(grade, "value", grade)))
     if list_kind:
@@ -99,18 +106,9 @@ def search_agencies(q: str | None, page: int = 1, per_page: int = 20, grade=None
                 Listing.list_kind == ListKind(getattr(list_kind, "value", list_kind)),
                 Listing.state == ListingState.PUBLISHED)))
 
-    order = [Agency.name, Agency.id]
-    if query:
-        rank = case(
-            (Agency.uscc == upper, 0),
-            (Agency.name.startswith(query, autoescape=True), 1),
-            (Agency.name.contains(query, autoescape=True), 2),
-            else_=3,
-        )
-        order = [rank, *order]
     total = db.session.scalar(select(func.count()).select_from(Agency).where(*conditions))
     agencies = db.session.scalars(
-        select(Agency).where(*conditions).order_by(*order)
+        select(Agency).where(*conditions).order_by(Agency.name, Agency.id)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     items = [SearchHit(agency=a) for a in agencies]
