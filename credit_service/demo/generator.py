@@ -854,7 +854,7 @@ class DemoGenerator:
             commitment = corrected
             ended = working_days_after(deadline, 2)
             end_reason = "当事人在作出列入决定前已改正违法行为并书面作出信用承诺，不予列入（人社部令第45号第七条）。"
-            self._event(lid, "decide", current, "not_listed", ended, reasons=end_reason,
+            self._event(lid, "not_list", current, "not_listed", ended, reasons=end_reason,
                         doc=self._doc_number("失信不列", ended.year), actor=decider)
             current = "not_listed"
         if state in ("decided", "published", "removed"):
@@ -882,7 +882,7 @@ class DemoGenerator:
                 commitment = add_months(corrected, 6) + dt.timedelta(days=rng.randint(1, 20))
                 ended = working_days_after(commitment, rng.randint(5, 15))
                 end_reason = "已改正违法行为满六个月并书面作出信用承诺，经申请提前移出。"
-                self._event(lid, "remove", current, "removed", ended, reasons=end_reason,
+                self._event(lid, "early_remove", current, "removed", ended, reasons=end_reason,
                             doc=self._doc_number("失信移", ended.year), actor=decider)
                 self._case(agency, kind="repair", subject="early_removal", listing_id=lid,
                            record_id=basis[0], submitted=commitment, days=15, state="accepted",
@@ -928,7 +928,7 @@ class DemoGenerator:
                 decided = working_days_before(A, 1)
             decision_no = self._doc_number("诚信认", decided.year)
             expires = add_years(decided, 3)
-            self._event(lid, "decide", current, "designated", decided, doc=decision_no,
+            self._event(lid, "designate", current, "designated", decided, doc=decision_no,
                         actor=decider)
             current = "designated"
         if state in ("published", "expired", "revoked"):
@@ -1045,7 +1045,7 @@ class DemoGenerator:
             for action, frm, to, on in (("nominate", None, "nominated", nominated),
                                         ("publicise", "nominated", "publicity",
                                          working_days_after(nominated, 2)),
-                                        ("decide", "publicity", "designated", decided),
+                                        ("designate", "publicity", "designated", decided),
                                         ("publish", "designated", "published", published)):
                 self._event(lid, action, frm, to, on, actor=REVIEWER_IDS[0])
             created = _ts(nominated)
@@ -1065,7 +1065,7 @@ class DemoGenerator:
               reasons=None) -> None:
         rng = self.rng
         self.c.case += 1
-        number = f"JY{submitted.year}-{self.c.case:04d}"
+        number = f"JY{submitted.year}-{self.c.case:06d}"  # cases.services.NUMBER_RE
         token_hash = hashlib.sha256(f"demo-{self.seed}-{number}".encode()).hexdigest()
         decided_by = rng.choice(REVIEWER_IDS) if decided_on else None
         created = _ts(submitted)
