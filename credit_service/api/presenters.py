@@ -10,13 +10,8 @@ import types
 from flask import url_for
 
 from credit_service.api.base import pagination_headers
-from credit_service.core.enums import ListingState, ListKind
 from credit_service.extensions import db
 from credit_service.records.models import Record
-
-# States in which a listing is on the public list (SPEC.md §5: published entries only).
-PUBLIC_LIST_STATES = {ListKind.BLACK: (ListingState.PUBLISHED,),
-                      ListKind.RED: (ListingState.PUBLISHED,)}
 
 
 def actor():
@@ -108,14 +103,6 @@ def assessment_history(agency, page: int, per_page: int):
     history = _history(agency)
     start = (page - 1) * per_page
     return history[start:start + per_page], pagination_headers(len(history), page, per_page)
-
-
-def list_entry(listing):
-    """A public list entry; the earliest early-removal date comes from the lists service."""
-    from credit_service.lists.services import earliest_early_removal_on
-
-    listing.earliest_early_removal_on = earliest_early_removal_on(listing)
-    return listing
 
 
 def staff_record(record):

@@ -131,6 +131,8 @@ class PublicListingBrief(Out):
     decided_on = mf.Date(allow_none=True, metadata={"description": "列入/认定日期"})
     decision_number = mf.String(allow_none=True)
     expires_on = mf.Date(allow_none=True)
+    earliest_early_removal_on = mf.Date(
+        allow_none=True, metadata={"description": "最早可申请提前移出日期（仅黑名单）"})
 
 
 class PublicRecord(Out):
@@ -282,27 +284,37 @@ class AssessmentArgs(f.ChineseSchema):
 # --- lists ---------------------------------------------------------------------------------
 
 
-class PublicListEntry(Out):
-    """SPEC.md §5.1 public fields, nothing else."""
+class PublicBlackListEntry(Out):
+    """SPEC.md §5.1 (45号令) public fields, nothing else."""
 
-    id = mf.Integer(required=True)
-    list_kind = mf.Enum(ListKind, by_value=True, required=True)
-    name = mf.String(required=True, attribute="agency.name")
-    uscc = mf.String(required=True, attribute="agency.uscc")
-    address = mf.String(required=True, attribute="agency.address")
-    legal_rep_name = mf.String(required=True, attribute="agency.legal_rep_name")
-    state = mf.Enum(ListingState, by_value=True, required=True)
-    state_label = Label("state", "状态（中文）")
+    name = mf.String(required=True)
+    uscc = mf.String(required=True)
+    address = mf.String(required=True)
+    legal_rep_name = mf.String(required=True, metadata={"description": "法定代表人姓名"})
     reason = mf.String(required=True, metadata={"description": "列入事由（事实摘要）"})
     legal_basis = mf.String(required=True)
     authority = mf.String(required=True, metadata={"description": "作出决定的机关"})
-    decision_number = mf.String(allow_none=True)
-    listed_on = mf.Date(allow_none=True, attribute="decided_on",
-                        metadata={"description": "列入/认定日期"})
-    published_on = mf.Date(allow_none=True)
+    decision_number = mf.String(required=True, metadata={"description": "列入决定书文号"})
+    listed_on = mf.Date(allow_none=True, metadata={"description": "列入日期"})
     expires_on = mf.Date(allow_none=True, metadata={"description": "届满日期"})
     earliest_early_removal_on = mf.Date(
-        allow_none=True, metadata={"description": "最早可申请提前移出日期（仅黑名单）"})
+        allow_none=True, attribute="early_removal_from",
+        metadata={"description": "最早可申请提前移出日期"})
+
+
+class PublicRedListEntry(Out):
+    """Municipal designations made here and valid national/provincial red-list honours."""
+
+    name = mf.String(required=True)
+    uscc = mf.String(required=True)
+    address = mf.String(required=True)
+    legal_rep_name = mf.String(required=True, metadata={"description": "法定代表人姓名"})
+    level = mf.Enum(HonourLevel, by_value=True, required=True)
+    level_label = mf.String(required=True, metadata={"description": "级别（中文）"})
+    issuer = mf.String(required=True, metadata={"description": "认定机关"})
+    document_number = mf.String(required=True)
+    granted_on = mf.Date(required=True, metadata={"description": "认定日期"})
+    valid_until = mf.Date(allow_none=True, metadata={"description": "有效期至"})
 
 
 class ListArgs(f.ChineseSchema):

@@ -214,3 +214,11 @@ def test_cached_profile_equals_a_fresh_composition(app, api, graded_agency):
     cached = api.get(path).get_json()
     profiles.clear()
     assert api.get(path).get_json() == cached
+
+
+def test_red_list_includes_valid_provincial_designations(api, create_agency, create_honour):
+    agency = create_agency(name="省级诚信示范机构")
+    create_honour(agency)  # provincial red-list honour, no expiry
+    entries = api.get("/lists/red?q=省级诚信").get_json()
+    assert [(e["name"], e["level"], e["level_label"]) for e in entries] == [
+        ("省级诚信示范机构", "provincial", "省级")]
