@@ -156,11 +156,12 @@ def main() -> None:
 
     client = app.test_client()
     client.get("/lists/black.pdf")  # connection and template warm-up
-    timings = []
+    timings, cpu_timings = [], []
     for _ in range(args.serve_requests):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get("/lists/black.pdf")
         timings.append(time.perf_counter() - started)
+        cpu_timings.append(time.process_time() - cpu)
         assert response.status_code == 200 and len(response.data) == len(pdf_bytes)
     timings.sort()
     median_ms = statistics.median(timings) * 1000
@@ -174,7 +175,8 @@ def main() -> None:
     print(f"  ratio to baseline: wall {cold_s / naive_s:.2f}, cpu {cold_cpu / naive_cpu:.2f}; "
           f"scaled to the reference machine (baseline 4.5 s): {4.5 * cold_cpu / naive_cpu:.2f} s "
           f"(target < 2 s)")
-    print(f"served from storage: median {median_ms:.2f} ms, p95 {p95_ms:.2f} ms (target < 10 ms)")
+    print(f"served from storage: median {median_ms:.2f} ms, p95 {p95_ms:.2f} ms wall; "
+          f"median {statistics.median(cpu_timings) * 1000:.2f} ms cpu (target < 10 ms)")
 
 
 if __name__ == "__main__":

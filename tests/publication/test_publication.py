@@ -14,6 +14,7 @@ from publication import (
     Stamp,
     new_verification_code,
     normalize_code,
+    render_long_table,
     render_pdf,
     sha256_hex,
     to_csv,
@@ -100,3 +101,17 @@ def test_xlsx_export_is_stable():
     sheet = openpyxl.load_workbook(io.BytesIO(first)).active
     assert sheet["A1"].value == "机构名称"
     assert sheet["A2"].value == "济源市华夏人力资源服务有限公司"
+
+
+def test_long_table_escapes_and_keeps_every_entry():
+    from tests.publication.helpers import pdf_compact
+
+    code = new_verification_code()
+    stamp = Stamp("局", "名单", code, f"http://localhost/verify/{code}", "x", "y")
+    rows = [[f"<b>机构{n}</b>&amp;", f"91419001MA{n:08d}", "住所"] for n in range(60)]
+    for layout in ("entries", "grid"):
+        data = render_long_table(title="严重违法失信名单", headers=["名称", "代码", "住所"],
+                                 rows=rows, stamp=stamp, widths=[3, 2, 2], layout=layout)
+        text = pdf_compact(data)
+        assert "<b>机构0</b>&amp;" in text and "<b>机构59</b>&amp;" in text
+        assert has_cjk_font(data)
