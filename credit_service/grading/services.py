@@ -23,7 +23,17 @@ from collections.abc import Callable, Iterable
 from operator import attrgetter
 
 from flask import current_app
-from sqlalchemy import String, bindparam, func, insert, or_, select, type_coerce, update
+from sqlalchemy import (
+    String,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm.attributes import set_committed_value
 
 from credit_service.agencies.models import Agency, AnnualReport, Licence
@@ -52,6 +62,7 @@ from scoring import (
 )
 
 CHUNK = 10_000
+ONE_PASS = 250_000
 _by_decision = attrgetter("decided_on", "id")
 _by_grant = attrgetter("granted_on", "id")
 # Black-list states that mean "was or is listed" (the decision was taken).
@@ -116,6 +127,8 @@ def _d(value) -> dt.date | None:
 def _where_agencies(column, ids: list[int] | None, lo: int | None, hi: int | None):
     if ids is not None:
         return column.in_(ids) if len(ids) > 1 else column == ids[0]
+    if lo is None:
+        return true()  # every agency: one sequential pass over the table
     return column.between(lo, hi)
 
 
@@ -360,14 +373,15 @@ def _report(progress, n: int) -> None:
         progress(n)
 
 
-def _latest_live(lo: int, hi: int) -> dict[int, tuple]:
-    """Per agency in ``lo..hi``: (as_of, score, grade, fingerprint) of the latest live row."""
+def _latest_live(lo: int | None, hi: int | None) -> dict[int, tuple]:
+    """Per agency in ``lo..hi`` (None: all): (as_of, score, grade, fingerprint) of the
+    latest live row."""
     A = Assessment.__table__.c
     rn = func.row_number().over(partition_by=A.agency_id, order_by=(A.as_of.desc(), A.id.desc()))
     sub = (
         select(A.agency_id, _s(A.as_of).label("as_of"), A.score, _s(A.grade).label("grade"),
                A.explanation["fingerprint"].as_string().label("fp"), rn.label("rn"))
-        .where(A.round_id.is_(None), A.agency_id.between(lo, hi))
+        .where(A.round_id.is_(None), _where_agencies(A.agency_id, None, lo, hi))
         .subquery()
     )
     rows = db.session.execute(
@@ -395,14 +409,26 @@ def regrade_all(*, as_of: dt.date | None = None, progress=None, actor=None,
     stats = Counter()
     grades = Counter()
     feed_rows = []
-    for rows in _agency_chunks(chunk):
+    all_rows = [row for rows in _agency_chunks(10**9) for row in rows]
+    # Up to ONE_PASS agencies the files are read in one sequential pass per table (random
+    # access by agency range costs more than it saves, on SQLite above all); beyond that,
+    # chunk by agency id range to bound memory.
+    one_pass = len(all_rows) <= ONE_PASS
+    if one_pass:
+        all_inputs = _load_inputs([(r[0], r[1], r[2]) for r in all_rows],
+                                  ceilings=_ceilings(as_of), records_since=since)
+        latest = _latest_live(None, None)
+    for start in range(0, len(all_rows), chunk):
+        rows = all_rows[start:start + chunk]
         lo, hi = rows[0][0], rows[-1][0]
         names = {r[0]: r[3] for r in rows}
         usccs = {r[0]: r[1] for r in rows}
-        ceilings = _ceilings(as_of, lo=lo, hi=hi)
-        inputs = _load_inputs([(r[0], r[1], r[2]) for r in rows], lo=lo, hi=hi,
-                              ceilings=ceilings, records_since=since)
-        latest = _latest_live(lo, hi)
+        if one_pass:
+            inputs = all_inputs[start:start + chunk]
+        else:
+            inputs = _load_inputs([(r[0], r[1], r[2]) for r in rows], lo=lo, hi=hi,
+                                  ceilings=_ceilings(as_of, lo=lo, hi=hi), records_since=since)
+            latest = _latest_live(lo, hi)
         new_rows, agency_updates = [], []
         for agency_input in inputs:
             result = evaluate(agency_input, as_of, ruleset)

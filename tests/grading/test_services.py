@@ -292,3 +292,14 @@ def test_a_change_of_the_scheduled_next_change_alone_writes_a_row(db, graded_age
     second = services.regrade_agency(agency, as_of=AS_OF)
     assert second is not None and (second.score, second.grade) == (first.score, first.grade)
     assert second.explanation["next_change"]["on"] == "2027-05-31"  # 12 months since founding
+
+
+def test_regrade_all_chunked_by_id_range_gives_the_same_results(db, graded_agency, create_record,
+                                                                 monkeypatch):
+    agencies = [graded_agency() for _ in range(5)]
+    for i, agency in enumerate(agencies):
+        create_record(agency, decided_on=D(2026, 1 + i, 5), occurred_on=D(2026, 1 + i, 1))
+    one_pass = services.regrade_all(as_of=AS_OF)
+    monkeypatch.setattr(services, "ONE_PASS", 1)  # force the range-chunked path
+    chunked = services.regrade_all(as_of=AS_OF, chunk=2)
+    assert chunked["changed"] == 0 and chunked["grades"] == one_pass["grades"]
