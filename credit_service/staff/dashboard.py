@@ -61,6 +61,7 @@ class Board:
     licences: Section
     annual_reports: Section
     report_year: int
+    campaign_phases: Section = field(default_factory=Section)
 
 
 def _section(query, limit: int = LIMIT) -> Section:
@@ -115,7 +116,16 @@ def build(user) -> Board:
     ).order_by(Agency.name, Agency.id))
 
     return Board(today, to_confirm, mine, listings, cases, candidates, revocations, reminders,
-                 licences, missing, year)
+                 licences, missing, year, _campaign_section(today))
+
+
+def _campaign_section(today: dt.date) -> Section:
+    """Campaign phases still running or due within 60 days (e.g. the 15 June interim
+    report of the 2021 plan), from the inspections feature."""
+    from credit_service.inspections.services import upcoming_phase_deadlines
+
+    phases = upcoming_phase_deadlines(today, within_days=LICENCE_WARNING_DAYS)
+    return Section(phases[:LIMIT], len(phases))
 
 
 def _lists_sections(today: dt.date) -> tuple[Section, Section]:
