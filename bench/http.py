@@ -16,8 +16,9 @@ No assertions: it measures.
     .venv/bin/python bench/http.py                        # SQLite, full scale data set
     .venv/bin/python bench/http.py --db postgresql        # scratch database on the server
     .venv/bin/python bench/http.py --agencies 10000 --records 100000 --duration 5
-    .venv/bin/python bench/http.py --keep                 # keep the SQLite file for --reuse
+    .venv/bin/python bench/http.py --keep                 # keep the database for --reuse
     .venv/bin/python bench/http.py --reuse /tmp/bench-http-xyz/bench.sqlite3
+    .venv/bin/python bench/http.py --reuse postgresql+psycopg://postgres@127.0.0.1:5432/bench_http_x
 """
 
 from __future__ import annotations
@@ -105,6 +106,9 @@ def prepare_database(args, instance: Path):
     print(f"data: {result.counts.get('agencies', 0):,} agencies, "
           f"{result.counts.get('records', 0):,} records loaded and regraded in "
           f"{time.perf_counter() - started:.0f} s ({args.db})")
+    if drop is not None and args.keep:
+        print(f"keeping the scratch database: --reuse {url}")
+        drop = None
     return url, (drop or (lambda: None))
 
 
@@ -268,7 +272,8 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--reuse", help="an existing database (SQLite path or URL) to serve")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch SQLite file")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the scratch database (SQLite file or PostgreSQL database)")
     parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
@@ -337,7 +342,7 @@ def main() -> None:
         for process in processes:
             stop(process)
         cleanup()
-        if args.keep and not args.reuse:
+        if args.keep and not args.reuse and args.db == "sqlite":
             print(f"kept: {instance / 'bench.sqlite3'} (use --reuse)")
         elif not args.reuse:
             shutil.rmtree(instance, ignore_errors=True)
