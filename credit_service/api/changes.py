@@ -19,8 +19,11 @@ blp = ApiBlueprint("changes", __name__, tag="变化",
 
 
 def change_uid(event) -> str:
-    host = current_app.config.get("PUBLIC_BASE_URL", "").split("//")[-1].split("/")[0]
-    return f"tag:{host or 'localhost'},2026:change/{event.id}"
+    """The same tag URI as the Atom feed's entry id (the feed feature's ``entry_id``)."""
+    from credit_service.feed.services import entry_id
+
+    host = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/").split("//")[-1].split("/")[0]
+    return entry_id(event, host)
 
 
 @blp.route("/changes")
@@ -42,11 +45,12 @@ class Changes(MethodView):
 
 
 def _changes(since: dt.datetime | None, after_id: int | None, limit: int):
-    from credit_service.feed import services
+    """By time: the feed feature's ``changes_since``. By id cursor (ids only grow, so no
+    entry is skipped when two share a timestamp): read here."""
+    from credit_service.feed.services import changes_since
 
-    changes_since = getattr(services, "changes_since", None)
-    if changes_since is not None and after_id is None:
-        return list(changes_since(since, limit))
+    if after_id is None:
+        return changes_since(since, limit)
     statement = select(ChangeEvent).order_by(ChangeEvent.id).limit(limit)
     if since is not None:
         statement = statement.where(ChangeEvent.occurred_at > since)
