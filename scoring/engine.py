@@ -530,9 +530,9 @@ def _change_text(on: dt.date, before: tuple, after: tuple, grade: str, score: in
             phrases.append(phrase)
     for kind, rule, _r, _h in ordered(a - b):
         if rule == "deduction.annual_report":
-            phrase = "年度报告逾期未报将扣分"
+            phrase = "年度报告届时未报送将扣分"
         elif rule == "cap.annual_report_missing":
-            phrase = "年度报告未报封顶 C"
+            phrase = "并封顶 C"
         elif rule == "bonus.clean_record":
             phrase = f"满 {clean_months} 个月无失信记录加分"
         else:
