@@ -175,6 +175,30 @@ def _summary(score: int, grade: str, decided_by: str, ruleset: RuleSet) -> str:
     return text + "等级由得分区间决定。"
 
 
+_PER_DAY: dict[tuple[dt.date, int], tuple] = {}
+
+
+def _thresholds(as_of: dt.date, rs: RuleSet) -> tuple:
+    """All window thresholds of ``rs`` on ``as_of``, computed once per (day, rule set).
+    The cached entry keeps the rule set itself, so an ``id`` is never reused wrongly."""
+    key = (as_of, id(rs))
+    hit = _PER_DAY.get(key)
+    if hit is not None and hit[0] is rs:
+        return hit[1]
+    r = rs.rules
+    t_count = window_threshold(as_of, r["cap.penalty_count"]["months"])
+    t_ap = window_threshold(as_of, r["grade.a_plus"]["clean_months"])
+    t_a = window_threshold(as_of, r["grade.a"]["clean_months"])
+    t_clean = window_threshold(as_of, r["bonus.clean_record"]["months"])
+    t_sev = {sev: window_threshold(as_of, m) for sev, m in rs.severity_months.items()}
+    value = (t_count, t_ap, t_a, t_clean, t_sev,
+             min(t_count, t_ap, t_a, t_clean, *t_sev.values()))
+    if len(_PER_DAY) > 50_000:
+        _PER_DAY.clear()
+    _PER_DAY[key] = (rs, value)
+    return value
+
+
 def _assess(a: AgencyInput, as_of: dt.date, rs: RuleSet, texts: bool = True):
     """The core pass. Returns (score, grade, decided_by, lines, last_penalty_on).
     ``texts=False`` (look-ahead runs) skips formatting the per-record texts."""
@@ -194,6 +218,7 @@ def _assess(a: AgencyInput, as_of: dt.date, rs: RuleSet, texts: bool = True):
     clean_months = rules["bonus.clean_record"]["months"]
     sev_months = rs.severity_months
     listed_max = rules["window.listed"]["max_months"]
+    t_count, t_ap, t_a, t_clean, t_sev, t_oldest = _thresholds(as_of, rs)
 
     # Black-list periods: the veto while listed, and the extended window of the basis record.
     listed_until: dict[int, dt.date] = {}
@@ -216,12 +241,6 @@ def _assess(a: AgencyInput, as_of: dt.date, rs: RuleSet, texts: bool = True):
     penalties_recent: list[dt.date] = []
     last_penalty: dt.date | None = None
     penalty_in_ap = penalty_in_a = any_recent = False
-    t_count = window_threshold(as_of, count_months)
-    t_ap = window_threshold(as_of, ap_months)
-    t_a = window_threshold(as_of, a_months)
-    t_clean = window_threshold(as_of, clean_months)
-    t_sev = {sev: window_threshold(as_of, m) for sev, m in sev_months.items()}
-    t_oldest = min(t_count, t_ap, t_a, t_clean, *t_sev.values())
     for r in a.records:
         status = r.status
         d = r.decided_on
