@@ -264,7 +264,10 @@ class BulkWriter:
         else:
             if self.fast:
                 self._verify_sqlite()
+                # Sampled statistics: a full ANALYZE of a million-row table takes seconds.
+                self.conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             self.conn.exec_driver_sql("ANALYZE")
+            self.conn.exec_driver_sql("PRAGMA analysis_limit=0")
 
     def _verify_sqlite(self) -> None:
         """The checks skipped while inserting (see :func:`bulk_transaction`)."""
