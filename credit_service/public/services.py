@@ -76,46 +76,100 @@ def search_agencies(q: str | None, page: int = 1, per_page: int = 20, grade=None
     or a licence/filing number, each hit with the reason it matched; paginated by name.
 
     ``grade`` (a :class:`Grade` or its code) and ``list_kind`` (on the published list)
-    filter further. Kept cheap: former names and licences are looked up first (small
-    tables; licence numbers only for queries with a digit, USCCs only for ASCII codes), so
-    the agencies table is scanned once, in name order, with a plain substring match.
+    filter further. Kept cheap without a text index: former names, licence numbers and
+    USCC prefixes are small lookups done first; the names are matched by one scan of the
+    name index in name order that yields the page and (up to ``SCAN_LIMIT`` hits) the total.
     """
     query = _normalise_query(q)
     page = max(1, int(page or 1))
     per_page = min(MAX_PER_PAGE, max(1, int(per_page or 20)))
     upper = query.upper()
 
-    conditions = []
-    if query:
-        extra_ids = set(db.session.scalars(
-            select(FormerName.agency_id).where(FormerName.name.contains(query, autoescape=True))))
-        if any(ch.isdigit() for ch in query):
-            extra_ids.update(db.session.scalars(
-                select(Licence.agency_id).where(Licence.number.contains(query, autoescape=True))))
-        alternatives = [Agency.name.contains(query, autoescape=True)]
-        if _looks_like_code(upper):
-            alternatives.append(Agency.uscc.startswith(upper, autoescape=True))
-        if extra_ids:
-            alternatives.append(Agency.id.in_(sorted(extra_ids)))
-        conditions.append(or_(*alternatives))
+    filters = []
     if grade:
-        conditions.append(Agency.current_grade == Grade(getattr(grade, "value", grade)))
+        filters.append(Agency.current_grade == Grade(getattr(grade, "value", grade)))
     if list_kind:
-        conditions.append(Agency.id.in_(
+        filters.append(Agency.id.in_(
             select(Listing.agency_id).where(
                 Listing.list_kind == ListKind(getattr(list_kind, "value", list_kind)),
                 Listing.state == ListingState.PUBLISHED)))
-
-    total = db.session.scalar(select(func.count()).select_from(Agency).where(*conditions))
-    agencies = db.session.scalars(
-        select(Agency).where(*conditions).order_by(Agency.name, Agency.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    if query:
+        agencies, total = _matching_page(query, upper, filters, page, per_page)
+    else:
+        agencies, total = _filtered_page(filters, page, per_page)
     items = [SearchHit(agency=a) for a in agencies]
     if query and items:
         _explain_hits(items, query, upper)
-    return SearchResult(items=items, total=total or 0, page=page, per_page=per_page,
-                        query=query)
+    return SearchResult(items=items, total=total, page=page, per_page=per_page, query=query)
+
+
+# One scan in name order yields both the page and, up to this many hits, the exact total;
+# only a very common fragment ("有限公司") pays for a separate COUNT.
+SCAN_LIMIT = 1000
+
+
+def _other_matches(query: str, upper: str, filters: list) -> list:
+    """(id, name) rows of agencies matched by a former name, a licence number or a USCC
+    prefix but not by their current name (those the name scan finds and counts)."""
+    not_by_name = ~Agency.name.contains(query, autoescape=True)
+    statements = [
+        select(Agency.id, Agency.name).join(FormerName, FormerName.agency_id == Agency.id)
+        .where(FormerName.name.contains(query, autoescape=True), not_by_name, *filters)
+    ]
+    if any(ch.isdigit() for ch in query):  # licence and filing numbers always have digits
+        statements.append(
+            select(Agency.id, Agency.name).join(Licence, Licence.agency_id == Agency.id)
+            .where(Licence.number.contains(query, autoescape=True), not_by_name, *filters))
+    if _looks_like_code(upper):
+        # A range, not LIKE: SQLite's case-insensitive LIKE cannot use the unique index.
+        statements.append(
+            select(Agency.id, Agency.name)
+            .where(Agency.uscc >= upper, Agency.uscc < upper + "~", not_by_name, *filters))
+    rows = {}
+    for statement in statements:
+        for row in db.session.execute(statement):
+            rows[row.id] = row
+    return list(rows.values())
+
+
+def _load(ids: list[int]) -> list[Agency]:
+    if not ids:
+        return []
+    by_id = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(ids)))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _matching_page(query: str, upper: str, filters: list, page: int,
+                   per_page: int) -> tuple[list[Agency], int]:
+    by_name = Agency.name.contains(query, autoescape=True)
+    name_rows = db.session.execute(
+        select(Agency.id, Agency.name).where(by_name, *filters)
+        .order_by(Agency.name, Agency.id).limit(SCAN_LIMIT + 1)).all()
+    others = _other_matches(query, upper, filters)
+    merged = sorted([*name_rows, *others], key=lambda row: (row.name, row.id))
+    offset = (page - 1) * per_page
+    if len(name_rows) <= SCAN_LIMIT:
+        return _load([row.id for row in merged[offset:offset + per_page]]), len(merged)
+    total = (db.session.scalar(select(func.count()).select_from(Agency).where(by_name, *filters))
+             or 0) + len(others)
+    # The merge is exact up to the last name row read; pages past it (rare) use OFFSET.
+    last = (name_rows[-1].name, name_rows[-1].id)
+    exact = [row for row in merged if (row.name, row.id) <= last]
+    if offset + per_page <= len(exact):
+        return _load([row.id for row in exact[offset:offset + per_page]]), total
+    condition = or_(by_name, Agency.id.in_([row.id for row in others])) if others else by_name
+    ids = list(db.session.scalars(
+        select(Agency.id).where(condition, *filters).order_by(Agency.name, Agency.id)
+        .limit(per_page).offset(offset)))
+    return _load(ids), total
+
+
+def _filtered_page(filters: list, page: int, per_page: int) -> tuple[list[Agency], int]:
+    total = db.session.scalar(select(func.count()).select_from(Agency).where(*filters)) or 0
+    ids = list(db.session.scalars(
+        select(Agency.id).where(*filters).order_by(Agency.name, Agency.id)
+        .limit(per_page).offset((page - 1) * per_page)))
+    return _load(ids), total
 
 
 def _explain_hits(items: list[SearchHit], query: str, upper: str) -> None:
