@@ -53,3 +53,22 @@ def test_filters(world):
 def test_search_page_shows_reasons_and_pages(client, world):
     page = client.get("/agencies?q=旧日职业").get_data(as_text=True)
     assert "济源市华夏人力资源服务有限公司" in page and "曾用名" in page
+
+
+def test_paging_past_the_scan_limit_merges_former_names(world, create_agency, db, monkeypatch):
+    from credit_service.agencies.models import FormerName
+    from credit_service.public import services
+
+    monkeypatch.setattr(services, "SCAN_LIMIT", 3)
+    created = [create_agency(name=f"合并测试人力资源公司{n}") for n in range(6)]
+    renamed = create_agency(name="济源市改名后的公司")
+    db.session.add(FormerName(agency_id=renamed.id, name="合并测试人力资源公司旧名",
+                              used_until=__import__("datetime").date(2020, 1, 1)))
+    db.session.flush()
+    expected = sorted([*created, renamed], key=lambda a: (a.name, a.id))
+    seen = []
+    for page in (1, 2, 3, 4):
+        result = search_agencies("合并测试", page=page, per_page=2)
+        assert result.total == 7
+        seen += [h.agency.id for h in result.items]
+    assert seen == [a.id for a in expected]
