@@ -340,7 +340,11 @@ def run(kind: str, url: str, n_agencies: int, n_records: int, regenerate: bool,
           f"p95 {figures['one_p95_ms']:.1f} ms (target < 20 ms); record write + regrade + commit "
           f"median {figures['one_total_median_ms']:.1f} ms")
     print(f"  grades: {figures['grades']}")
-    print(f"  load average (1/5/15 min) at the end: {os.getloadavg()}, CPUs: {os.cpu_count()}")
+    import resource
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  load average (1/5/15 min) at the end: {os.getloadavg()}, CPUs: {os.cpu_count()}, "
+          f"peak RSS of this process {rss:.0f} MB")
     return figures
 
 
