@@ -344,7 +344,7 @@ def main() -> None:
         cleanup()
         if args.keep and not args.reuse and args.db == "sqlite":
             print(f"kept: {instance / 'bench.sqlite3'} (use --reuse)")
-        elif not args.reuse:
+        else:
             shutil.rmtree(instance, ignore_errors=True)
 
 
