@@ -7,6 +7,7 @@ import re
 from flask import current_app, request
 from flask.views import MethodView
 
+from credit_service.agencies.services import create_agency, update_agency
 from credit_service.api import presenters
 from credit_service.api.auth import staff_only
 from credit_service.api.base import (
@@ -61,8 +62,6 @@ class Agencies(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="该统一社会信用代码已登记")
     def post(self, data):
         """登记机构（录入员及以上）"""
-        from credit_service.agencies.services import create_agency
-
         agency = create_agency(data, presenters.actor())
         return agency, 201, {"ETag": f'"v{agency.version}"'}
 
@@ -100,8 +99,6 @@ class AgencyDetail(MethodView):
     }])
     def patch(self, data, uscc):
         """修改机构信息（更名时自动保留曾用名）；乐观锁：If-Match 或 version"""
-        from credit_service.agencies.services import update_agency
-
         agency = agency_by_uscc(uscc)
         expected = data.pop("version", None)
         if expected is None:

@@ -15,8 +15,11 @@ from functools import wraps
 from flask import request
 from flask_login import current_user
 
+from credit_service.api.errors import ErrorSchema
 from credit_service.auth.permissions import CAPABILITY_LABELS, Capability, authorize
+from credit_service.auth.services import user_for_token
 from credit_service.core.errors import DomainError
+from credit_service.extensions import login_manager
 
 BEARER_SCHEME = "bearerAuth"
 SECURITY_SCHEME = {
@@ -44,9 +47,6 @@ def load_user_from_bearer_only() -> None:
     """``before_request`` of every API blueprint: ``current_user`` comes from the bearer token
     (or is anonymous), never from the session cookie. Token lookup, revocation and disabled
     accounts are the auth feature's ``user_for_token``."""
-    from credit_service.auth.services import user_for_token
-    from credit_service.extensions import login_manager
-
     token = bearer_token()
     user = user_for_token(token) if token else None
     # Flask-Login keeps the request's user here; setting it skips the session lookup.
@@ -81,8 +81,6 @@ def staff_only(blp, capability: Capability):
             security=[{BEARER_SCHEME: []}],
             **{"x-required-capability": capability.value},
         )(wrapper)
-        from credit_service.api.errors import ErrorSchema
-
         label = CAPABILITY_LABELS[capability]
         wrapper = blp.alt_response(401, schema=ErrorSchema,
                                    description="缺少或无效的 API 令牌")(wrapper)

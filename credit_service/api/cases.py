@@ -11,6 +11,7 @@ from credit_service.api.base import ApiBlueprint
 from credit_service.api.errors import ErrorSchema
 from credit_service.api.schemas import CaseCreateIn, CaseDecisionIn, PublicCaseReceipt, StaffCase
 from credit_service.auth.permissions import Capability
+from credit_service.cases.services import decide_case, get_case, submit_case
 from credit_service.core.web import today_local
 from credit_service.extensions import limiter
 
@@ -40,8 +41,6 @@ class Cases(MethodView):
 
         返回公开的案件编号和只显示一次的查询令牌。申请人及联系方式不会公开。
         """
-        from credit_service.cases.services import submit_case
-
         case, token = submit_case(data)
         return presenters.case_receipt(case, token), 201
 
@@ -59,8 +58,6 @@ class CaseDecision(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="案件已办结，或版本已过期")
     def post(self, data, number):
         """对异议或信用修复申请作出决定（审核员），效果在同一事务中生效"""
-        from credit_service.cases.services import decide_case, get_case
-
         case = get_case(number)
         decide_case(case, presenters.actor(), accepted=data["accepted"],
                     reasons=data["reasons"], on=data.get("date") or today_local(),

@@ -13,6 +13,7 @@ from credit_service.api.schemas import ChangesArgs, PublicChange
 from credit_service.core.web import SHANGHAI
 from credit_service.extensions import db
 from credit_service.feed.models import ChangeEvent
+from credit_service.feed.services import changes_since, entry_id
 
 blp = ApiBlueprint("changes", __name__, tag="变化",
                    description="列入、移出名单，信用等级变化，社会公布发布；用于增量同步")
@@ -20,8 +21,6 @@ blp = ApiBlueprint("changes", __name__, tag="变化",
 
 def change_uid(event) -> str:
     """The same tag URI as the Atom feed's entry id (the feed feature's ``entry_id``)."""
-    from credit_service.feed.services import entry_id
-
     host = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/").split("//")[-1].split("/")[0]
     return entry_id(event, host)
 
@@ -47,8 +46,6 @@ class Changes(MethodView):
 def _changes(since: dt.datetime | None, after_id: int | None, limit: int):
     """By time: the feed feature's ``changes_since``. By id cursor (ids only grow, so no
     entry is skipped when two share a timestamp): read here."""
-    from credit_service.feed.services import changes_since
-
     if after_id is None:
         return changes_since(since, limit)
     statement = select(ChangeEvent).order_by(ChangeEvent.id).limit(limit)

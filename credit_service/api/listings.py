@@ -12,6 +12,7 @@ from credit_service.api.schemas import ListingCreateIn, ListingEventIn, StaffLis
 from credit_service.auth.permissions import Capability
 from credit_service.core.web import today_local
 from credit_service.lists.models import Listing
+from credit_service.lists.services import apply_listing_event, propose_listing
 
 blp = ApiBlueprint("listings", __name__, tag="名单程序",
                    description="拟列入/推荐，以及告知、异议、决定、公布、移出、撤销、撤回等步骤")
@@ -26,8 +27,6 @@ class Listings(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="该机构已有进行中或有效的同类条目")
     def post(self, data):
         """提出拟列入黑名单或推荐红名单（红名单须符合认定条件）"""
-        from credit_service.lists.services import propose_listing
-
         agency = agency_by_uscc(data.pop("uscc"))
         list_kind = data.pop("list_kind")
         return propose_listing(agency, list_kind, data, presenters.actor()), 201
@@ -49,8 +48,6 @@ class ListingEvents(MethodView):
         revoke 撤销、early_remove 提前移出、reverse_removal 恢复列入。红名单：notify（=公示）
         → decide（=认定）→ publish → remove（=期满）；revoke、withdraw。
         """
-        from credit_service.lists.services import apply_listing_event
-
         listing = get_or_404(Listing, listing_id, "名单条目")
         extra = {k: data[k] for k in ("corrected_on", "commitment_received_on") if k in data}
         apply_listing_event(

@@ -10,7 +10,13 @@ import types
 from flask import url_for
 
 from credit_service.api.base import pagination_headers
+from credit_service.core.catalog import get_catalog
+from credit_service.core.errors import NotFound
+from credit_service.documents.services import verify
 from credit_service.extensions import db
+from credit_service.grading import services as grading
+from credit_service.imports.services import commit_import, parse_import, row_errors_as_validation
+from credit_service.public.services import agency_profile, search_agencies
 from credit_service.records.models import Record
 
 
@@ -25,8 +31,6 @@ def actor():
 
 def search(q, page: int, per_page: int, *, grade=None, list_kind=None):
     """``(hits, headers)``; the public feature's ``search_agencies`` does the matching."""
-    from credit_service.public.services import search_agencies
-
     result = search_agencies(q, page, per_page, grade=grade, list_kind=list_kind)
     return [_hit(item) for item in result.items], pagination_headers(result.total, page, per_page)
 
@@ -49,8 +53,6 @@ def public_profile(agency):
     """The public profile, exactly what the public page shows (the public feature's
     ``agency_profile``: publication windows, valid honours, published listings), with the
     codes an integrator needs next to the Chinese labels."""
-    from credit_service.public.services import agency_profile
-
     profile = agency_profile(agency)
     view = types.SimpleNamespace(**{k: getattr(agency, k) for k in (
         "uscc", "name", "kinds", "legal_rep_name", "address", "district", "status",
@@ -91,23 +93,17 @@ def _public_record(item):
 
 def assessment_on(agency, on):
     """The live grade on ``on`` (grading's rule: the latest assessment with as_of <= on)."""
-    from credit_service.grading.services import assessment_on as _assessment_on
-
-    return _assessment_on(agency, on)
+    return grading.assessment_on(agency, on)
 
 
 def assessment_history(agency, page: int, per_page: int):
     """One page of grading's history (newest first)."""
-    from credit_service.grading.services import assessment_history as _history
-
-    history = _history(agency)
+    history = grading.assessment_history(agency)
     start = (page - 1) * per_page
     return history[start:start + per_page], pagination_headers(len(history), page, per_page)
 
 
 def staff_record(record):
-    from credit_service.core.catalog import get_catalog
-
     vtype = get_catalog().get(record.violation_code)
     record.violation_name = vtype.name if vtype else None
     record.legal_basis = vtype.legal_basis if vtype else None
@@ -124,11 +120,7 @@ def case_receipt(case, token: str):
 
 def verification(code: str):
     """Delegates to the documents feature's ``verify(code)``; 404 when the code is unknown."""
-    from credit_service.core.errors import NotFound
-
     code = code.strip()[:32]
-    from credit_service.documents.services import verify
-
     result = verify(code)
     document = result.document
     if document is None:
@@ -144,12 +136,6 @@ def verification(code: str):
 
 def run_import(kind: str, upload, *, dry_run: bool, actor):
     """The imports feature validates every row; all valid → written in one transaction."""
-    from credit_service.imports.services import (
-        commit_import,
-        parse_import,
-        row_errors_as_validation,
-    )
-
     filename, content = upload.filename or "", upload.read()
     if dry_run:
         preview = parse_import(kind, filename, content)

@@ -17,6 +17,7 @@ from credit_service.api.schemas import (
 )
 from credit_service.auth.permissions import Capability
 from credit_service.records.models import Record
+from credit_service.records.services import add_honour, confirm_record, record_violation
 
 blp = ApiBlueprint("records", __name__, tag="失信记录",
                    description="录入失信记录（草稿）并由另一名审核员确认（四眼原则）")
@@ -32,8 +33,6 @@ class AgencyRecords(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="同一机关的文书号已存在")
     def post(self, data, uscc):
         """录入失信记录（状态为待审核的草稿）"""
-        from credit_service.records.services import record_violation
-
         record = record_violation(agency_by_uscc(uscc), data, presenters.actor())
         return presenters.staff_record(record), 201
 
@@ -48,8 +47,6 @@ class RecordConfirm(MethodView):
     def post(self, data, record_id):
         """确认失信记录（审核员；录入人本人不能确认）"""
         record = get_or_404(Record, record_id, "失信记录")
-        from credit_service.records.services import confirm_record
-
         record = confirm_record(record, presenters.actor(), expected_version=data.get("version"))
         return presenters.staff_record(record)
 
@@ -62,6 +59,4 @@ class AgencyHonours(MethodView):
     @honours_blp.alt_response(404, schema=ErrorSchema, description="未找到该机构")
     def post(self, data, uscc):
         """录入守信记录（表彰、国家级/省级诚信示范认定等）"""
-        from credit_service.records.services import add_honour
-
         return add_honour(agency_by_uscc(uscc), data, presenters.actor()), 201
