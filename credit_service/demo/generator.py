@@ -312,7 +312,7 @@ class DemoGenerator:
             return f"河南省济源市{road}{rng.randint(1, 999)}号{extra}"
         return f"河南省济源示范区{district}{rng.choice(N.TOWN_PLACES)}{rng.randint(1, 199)}号"
 
-    def _agency_name(self, kinds_hint: tuple[str, ...] | None = None) -> tuple[str, tuple[str, ...]]:
+    def _agency_name(self) -> tuple[str, tuple[str, ...]]:
         rng = self.rng
         first = rng.choice(N.TRADE_CHARS_1)
         second = rng.choice([c for c in N.TRADE_CHARS_2 if c != first])

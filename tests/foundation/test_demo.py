@@ -216,6 +216,8 @@ def test_cli_refuses_non_empty_database_and_if_empty_skips(make_scratch_app):
 @pytest.mark.parametrize(
     "corruption",
     ["UPDATE records SET fine_amount = -1 WHERE id = 1",
+     "UPDATE records SET severity = 'catastrophic' WHERE id = 3",
+     "UPDATE records SET decided_on = '2000-01-01' WHERE id = 4",
      "UPDATE records SET agency_id = 999999 WHERE id = 2"],
 )
 def test_sqlite_bulk_load_verifies_the_constraints_it_defers(make_scratch_app, monkeypatch,
