@@ -83,7 +83,8 @@ class AgencyDetail(MethodView):
         if body is None:
             profile = presenters.public_profile(agency_by_uscc(code))
             body = current_app.json.dumps(_PUBLIC_AGENCY.dump(profile)).encode()
-            profiles.put(code, stamp, body)
+            # the ETag flask-smorest derives from the stamp, for the WSGI fast path
+            profiles.put(code, stamp, ApiBlueprint._generate_etag(stamp), body)
         return current_app.response_class(body, mimetype="application/json")
 
     @staff_only(blp, Capability.ENTER)

@@ -10,11 +10,17 @@ A worker reuses a stamp it read for ``API_PROFILE_STAMP_TTL`` seconds (default 2
 asking the database again, so a popular profile costs no query at all; any write flushed in
 the same process forgets every remembered stamp at once. A change made through another
 worker or process is therefore visible here within that many seconds.
+
+While a remembered stamp is fresh and its body cached, :class:`ProfileFastPath` (a WSGI
+layer in front of Flask) answers ``GET /api/v1/agencies/<uscc>`` itself — 200 with the body
+or 304 — the way a micro-cache in front of an app server would; everything else, and every
+profile whose stamp must be read again, goes through Flask.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -53,13 +59,17 @@ FROM agencies a WHERE a.uscc = :uscc
 
 class ProfileCache:
     def __init__(self) -> None:
-        self._entries: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[str, str, bytes]] = OrderedDict()
         self._stamps: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
+        self.ttl = DEFAULT_STAMP_TTL
+
+    def configure(self, app) -> None:
+        self.ttl = float(app.config.get("API_PROFILE_STAMP_TTL", DEFAULT_STAMP_TTL))
 
     def stamp(self, uscc: str) -> str | None:
         """The profile's stamp (a hex digest), or None if no agency has ``uscc``."""
-        ttl = current_app.config.get("API_PROFILE_STAMP_TTL", DEFAULT_STAMP_TTL)
+        ttl = self.ttl
         now = time.monotonic()
         remembered = self._stamps.get(uscc)
         if remembered is not None and now - remembered[0] < ttl:
@@ -85,17 +95,27 @@ class ProfileCache:
             if entry is None or entry[0] != stamp:
                 return None
             self._entries.move_to_end(uscc)
-            return entry[1]
+            return entry[2]
 
-    def put(self, uscc: str, stamp: str, body: bytes) -> None:
+    def put(self, uscc: str, stamp: str, etag: str, body: bytes) -> None:
         size = current_app.config.get("API_PROFILE_CACHE_SIZE", DEFAULT_SIZE)
         if size <= 0:
             return
         with self._lock:
-            self._entries[uscc] = (stamp, body)
+            self._entries[uscc] = (stamp, etag, body)
             self._entries.move_to_end(uscc)
             while len(self._entries) > size:
                 self._entries.popitem(last=False)
+
+    def fresh_hit(self, uscc: str) -> tuple[str, bytes] | None:
+        """``(etag, body)`` when the remembered stamp is still fresh and its body cached."""
+        remembered = self._stamps.get(uscc)
+        if remembered is None or time.monotonic() - remembered[0] >= self.ttl:
+            return None
+        entry = self._entries.get(uscc)
+        if entry is None or entry[0] != remembered[1]:
+            return None
+        return entry[1], entry[2]
 
     def clear(self) -> None:
         with self._lock:
@@ -104,6 +124,32 @@ class ProfileCache:
 
 
 profiles = ProfileCache()
+
+
+class ProfileFastPath:
+    """WSGI layer: serve a fresh cached public profile without entering Flask."""
+
+    PATH = re.compile(r"^/api/v1/agencies/([0-9A-HJ-NPQRTUWXY]{18})$")
+
+    def __init__(self, wsgi_app, cache: ProfileCache) -> None:
+        self.wsgi_app = wsgi_app
+        self.cache = cache
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "GET" and not environ.get("QUERY_STRING"):
+            match = self.PATH.match(environ.get("PATH_INFO", ""))
+            hit = self.cache.fresh_hit(match.group(1)) if match else None
+            if hit is not None:
+                etag, body = hit
+                quoted = f'"{etag}"'
+                wanted = environ.get("HTTP_IF_NONE_MATCH", "")
+                if wanted and quoted in [t.strip().removeprefix("W/") for t in wanted.split(",")]:
+                    start_response("304 NOT MODIFIED", [("ETag", quoted)])
+                    return [b""]
+                start_response("200 OK", [("Content-Type", "application/json"),
+                                          ("Content-Length", str(len(body))), ("ETag", quoted)])
+                return [body]
+        return self.wsgi_app(environ, start_response)
 
 
 @event.listens_for(Session, "after_flush")

@@ -19,6 +19,7 @@ from credit_service.api import (
     verify,
 )
 from credit_service.api.base import API_PREFIX, CreditApi
+from credit_service.api.cache import ProfileFastPath, profiles
 
 RESOURCE_BLUEPRINTS = (
     agencies.blp,
@@ -104,5 +105,7 @@ def init_app(app: Flask) -> CreditApi:
         csrf.exempt(blp)
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)
+    profiles.configure(app)
+    app.wsgi_app = ProfileFastPath(app.wsgi_app, profiles)
     app.extensions["credit_api"] = api
     return api

@@ -222,3 +222,21 @@ def test_red_list_includes_valid_provincial_designations(api, create_agency, cre
     entries = api.get("/lists/red?q=省级诚信").get_json()
     assert [(e["name"], e["level"], e["level_label"]) for e in entries] == [
         ("省级诚信示范机构", "provincial", "省级")]
+
+
+def test_fresh_cached_profile_is_answered_in_front_of_flask(api, graded_agency, monkeypatch):
+    from credit_service.api.cache import ProfileCache
+
+    path = f"/agencies/{graded_agency.uscc}"
+    first = api.get(path)
+
+    def no_database(self, uscc):
+        raise AssertionError("the fast path must not read the stamp again")
+
+    monkeypatch.setattr(ProfileCache, "stamp", no_database)
+    again = api.get(path)
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.mimetype == "application/json"
+    not_modified = api.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert not_modified.status_code == 304 and not_modified.get_data() == b""
