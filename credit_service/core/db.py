@@ -99,3 +99,18 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN")
+
+
+# Search indexes live outside the ORM metadata (SQLite FTS5 virtual tables and their
+# shadow tables, PostgreSQL pg_trgm GIN indexes); autogenerate and `flask db check`
+# must not report them as drift. Flask-Migrate passes this to Alembic's configure().
+SEARCH_TABLE_PREFIX = "search_"
+SEARCH_INDEX_PREFIX = "trgm_"
+
+
+def migration_include_name(name, type_, parent_names) -> bool:
+    if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX):
+        return False
+    if type_ == "index" and name and name.startswith(SEARCH_INDEX_PREFIX):
+        return False
+    return True
