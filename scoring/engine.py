@@ -470,55 +470,309 @@ def _assess(a: AgencyInput, as_of: dt.date, rs: RuleSet, texts: bool = True):
     return score, grade, decided_by, lines, last_penalty
 
 
+class _Constants(NamedTuple):
+    """A rule set's numbers, flattened once so the look-ahead reads attributes, not
+    nested mappings (a full regrade evaluates a few hundred thousand dates)."""
+
+    rs: RuleSet
+    base: int
+    excluded: frozenset
+    count_n: int
+    count_months: int
+    ap_months: int
+    a_months: int
+    clean_months: int
+    listed_max: int
+    sev_months: dict
+    points: dict  # deduction rule key -> points
+    refused_points: int
+    ar_points: int
+    due_m: int
+    due_d: int
+    validity: int
+    honour_points: dict  # bonus rule key -> points
+    clean_points: int
+    bonus_cap: int
+    ap_min: int
+    a_min: int
+    b_min: int
+    c_min: int
+    new_months: int
+    window_months: tuple  # distinct look-back windows of the cap/grade/bonus rules
+
+
+_CONSTANTS: dict[int, _Constants] = {}
+
+
+def _constants(rs: RuleSet) -> _Constants:
+    hit = _CONSTANTS.get(id(rs))
+    if hit is not None and hit.rs is rs:
+        return hit
+    r = rs.rules
+    points = {key: rule["points"] for key, rule in r.items()
+              if key.startswith("deduction.") and "points" in rule.params}
+    honour_points = {key: rule["points"] for key, rule in r.items()
+                     if key.startswith("bonus.") and "points" in rule.params}
+    windows = {r["cap.penalty_count"]["months"], r["grade.a_plus"]["clean_months"],
+               r["grade.a"]["clean_months"], r["bonus.clean_record"]["months"]}
+    value = _Constants(
+        rs, rs.base, rs.excluded_penalty_kinds, r["cap.penalty_count"]["count"],
+        r["cap.penalty_count"]["months"], r["grade.a_plus"]["clean_months"],
+        r["grade.a"]["clean_months"], r["bonus.clean_record"]["months"],
+        r["window.listed"]["max_months"], dict(rs.severity_months), points,
+        r["deduction.refused_to_comply"]["points"], r["deduction.annual_report"]["points"],
+        r["deduction.annual_report"]["due_month"], r["deduction.annual_report"]["due_day"],
+        r["bonus.honour_validity"]["months"], honour_points, r["bonus.clean_record"]["points"],
+        rs.bonus_cap, r["grade.a_plus"]["min_score"], r["grade.a"]["min_score"],
+        r["grade.b"]["min_score"], r["grade.c"]["min_score"], r["new_agency"]["months"],
+        tuple(sorted(windows)),
+    )
+    if len(_CONSTANTS) > 1_000:
+        _CONSTANTS.clear()
+    _CONSTANTS[id(rs)] = value
+    return value
+
+
+def _score_grade(a: AgencyInput, as_of: dt.date, rs: RuleSet, k: _Constants,
+                 keys: list | None = None) -> tuple[int, str]:
+    """Score and grade only: the same rules as ``_assess`` without building lines or
+    texts, for the look-ahead. With ``keys`` (a list), appends the (kind, rule, record,
+    honour) key of every line ``_assess`` would give a deduction/bonus/veto/cap/new line,
+    as ``_change_text`` compares them. tests/scoring/test_lookahead.py checks it against
+    the full pass on generated files."""
+    t_count, t_ap, t_a, t_clean, t_sev, t_oldest = _thresholds(as_of, rs)
+    veto = cap = False
+    listed_until: dict[int, dt.date] = {}
+    for lst in a.listings:
+        if lst.kind != "black" or lst.start > as_of:
+            continue
+        end = lst.end or dt.date.max
+        if as_of < end:
+            veto = True
+            if keys is not None:
+                keys.append(("veto", "veto.black_list", lst.basis_record_id, None))
+        if lst.basis_record_id is not None:
+            prev = listed_until.get(lst.basis_record_id)
+            if prev is None or end > prev:
+                listed_until[lst.basis_record_id] = end
+
+    total = k.base
+    excluded = k.excluded
+    points = k.points
+    n_recent = 0
+    penalty_in_ap = penalty_in_a = any_recent = False
+    for r in a.records:
+        status = r.status
+        d = r.decided_on
+        if status == "draft" or d > as_of:
+            continue
+        if status != "confirmed":
+            stop = r.status_changed_on
+            if stop is None or stop <= as_of:
+                continue
+        if r.repaired_on is not None and r.repaired_on <= as_of:
+            continue
+        listed = r.id in listed_until if listed_until else False
+        if d <= t_oldest and not listed:
+            continue
+        if r.penalty_kind not in excluded:
+            if d > t_count:
+                n_recent += 1
+            if d > t_ap:
+                penalty_in_ap = True
+            if d > t_a:
+                penalty_in_a = True
+        if d > t_clean:
+            any_recent = True
+        sev = r.severity
+        if listed:
+            end = add_months(d, k.sev_months[sev])
+            ext = min(listed_until[r.id], add_months(d, k.listed_max))
+            if ext > end:
+                end = ext
+            if not as_of < end:
+                continue
+        elif not d > t_sev[sev]:
+            continue
+        pk = r.penalty_kind
+        if (pk == "rectification_order" and r.corrected_on is not None
+                and r.rectify_by is not None and r.corrected_on <= r.rectify_by
+                and r.corrected_on <= as_of):
+            key = "deduction.rectification_on_time"
+        elif pk == "dispute_lost_partly" or pk == "dispute_lost_fully":
+            key = "deduction." + pk
+        else:
+            key = "deduction." + sev
+        total -= points[key]
+        if keys is not None:
+            keys.append(("deduction", key, r.id, None))
+        if r.refused_to_comply:
+            total -= k.refused_points
+            cap = True
+            if keys is not None:
+                keys.append(("deduction", "deduction.refused_to_comply", r.id, None))
+                keys.append(("cap", "cap.refused", r.id, None))
+        if r.veto:
+            veto = True
+            if keys is not None:
+                keys.append(("veto", "veto.record", r.id, None))
+        if r.c_cap:
+            cap = True
+            if keys is not None:
+                keys.append(("cap", "cap.violation_type", r.id, None))
+        if sev == "serious":
+            cap = True
+            if keys is not None:
+                keys.append(("cap", "cap.serious_in_force", r.id, None))
+
+    if n_recent >= k.count_n > 0:
+        cap = True
+        if keys is not None:
+            keys.append(("cap", "cap.penalty_count", None, None))
+
+    started = a.started_on
+    due_m, due_d = k.due_m, k.due_d
+    due_year = as_of.year - 1 if as_of > dt.date(as_of.year, due_m, due_d) else as_of.year - 2
+    if started <= dt.date(due_year, 12, 31):
+        report = None
+        for rep in a.annual_reports:
+            if rep.year == due_year:
+                report = rep
+                break
+        if report is None or report.submitted_on is None or report.submitted_on > as_of:
+            total -= k.ar_points
+            cap = True
+            if keys is not None:
+                keys.append(("deduction", "deduction.annual_report", None, None))
+                keys.append(("cap", "cap.annual_report_missing", None, None))
+        elif not report.on_time or report.submitted_on > dt.date(due_year + 1, due_m, due_d):
+            total -= k.ar_points
+            if keys is not None:
+                keys.append(("deduction", "deduction.annual_report", None, None))
+
+    bonus_total = 0
+    honour_points = k.honour_points
+    for h in a.honours:
+        if h.granted_on > as_of:
+            continue
+        end = add_months(h.granted_on, k.validity)
+        if h.valid_until is not None and h.valid_until + _ONE_DAY < end:
+            end = h.valid_until + _ONE_DAY
+        if h.revoked_on is not None and h.revoked_on < end:
+            end = h.revoked_on
+        if as_of >= end:
+            continue
+        key = "bonus.harmony_model" if h.kind == "harmony_model" else f"bonus.honour_{h.level}"
+        p = honour_points.get(key)
+        if p is None:
+            continue
+        bonus_total += p
+        if keys is not None:
+            keys.append(("bonus", key, None, h.id))
+    if not any_recent:
+        bonus_total += k.clean_points
+        if keys is not None:
+            keys.append(("bonus", "bonus.clean_record", None, None))
+    if bonus_total > k.bonus_cap:
+        bonus_total = k.bonus_cap
+    score = total + bonus_total
+
+    if score >= k.ap_min and not penalty_in_ap:
+        grade = "A+"
+    elif score >= k.a_min and not penalty_in_a:
+        grade = "A"
+    elif score >= k.b_min:
+        grade = "B"
+    elif score >= k.c_min:
+        grade = "C"
+    else:
+        grade = "D"
+    if veto:
+        grade = "D"
+    elif cap and GRADE_RANK[grade] > GRADE_RANK["C"]:
+        grade = "C"
+    if not veto and not cap and as_of < add_months(started, k.new_months):
+        grade = "NEW"
+        if keys is not None:
+            keys.append(("new", "new_agency", None, None))
+
+    ceiling = a.ceiling
+    if ceiling is not None and grade != "NEW" and ceiling.grade in GRADE_RANK \
+            and GRADE_RANK[grade] > GRADE_RANK[ceiling.grade]:
+        lifted = any(
+            (r.repaired_on is not None and ceiling.since < r.repaired_on <= as_of)
+            or (r.status in ("revoked", "overturned") and r.status_changed_on is not None
+                and ceiling.since < r.status_changed_on <= as_of)
+            for r in a.records
+        )
+        if not lifted:
+            grade = ceiling.grade
+    return score, grade
+
+
+_CANDIDATE_CONSTANTS: dict[tuple[dt.date, int], tuple] = {}
+
+
+def _candidate_constants(as_of: dt.date, rs: RuleSet, k: _Constants) -> tuple:
+    """Per (as-of date, rule set): the look-back windows with their thresholds, the
+    severity windows with theirs, and the fixed dates (annual-report deadlines)."""
+    key = (as_of, id(rs))
+    hit = _CANDIDATE_CONSTANTS.get(key)
+    if hit is not None and hit[0] is rs:
+        return hit[1]
+    windows = tuple((m, window_threshold(as_of, m)) for m in k.window_months)
+    sev = {s: (m, window_threshold(as_of, m)) for s, m in k.sev_months.items()}
+    nxt = dt.date(as_of.year, k.due_m, k.due_d)
+    if nxt <= as_of:
+        nxt = dt.date(as_of.year + 1, k.due_m, k.due_d)
+    # each later deadline may open or close an annual-report line
+    fixed = tuple(dt.date(nxt.year + years, nxt.month, nxt.day) + _ONE_DAY for years in range(3))
+    value = (windows, sev, fixed)
+    if len(_CANDIDATE_CONSTANTS) > 50_000:
+        _CANDIDATE_CONSTANTS.clear()
+    _CANDIDATE_CONSTANTS[key] = (rs, value)
+    return value
+
+
 def _candidate_dates(a: AgencyInput, as_of: dt.date, rs: RuleSet) -> list[dt.date]:
     """Dates after ``as_of`` on which something in the file starts or stops counting."""
-    rules = rs.rules
-    months = {
-        rules["cap.penalty_count"]["months"], rules["grade.a_plus"]["clean_months"],
-        rules["grade.a"]["clean_months"], rules["bonus.clean_record"]["months"],
-    }
-    out: set[dt.date] = set()
-    thresholds = [(m, window_threshold(as_of, m)) for m in months]
-    sev_months = rs.severity_months
-    listed_max = rules["window.listed"]["max_months"]
-    listed = {lst.basis_record_id for lst in a.listings}
+    k = _constants(rs)
+    windows, sev_windows, fixed = _candidate_constants(as_of, rs, k)
+    listed_max = k.listed_max
+    out: set[dt.date] = set(fixed)
+    add = out.add
+    listed = {lst.basis_record_id for lst in a.listings} if a.listings else ()
     for r in a.records:
         if r.status == "draft":
             continue
         d = r.decided_on
         if d > as_of:
-            out.add(d)
-        for m, t in thresholds:
+            add(d)
+        for m, t in windows:
             if d > t:
-                out.add(add_months(d, m))
-        m = sev_months[r.severity]
-        if d > window_threshold(as_of, m):
-            out.add(add_months(d, m))
+                add(add_months(d, m))
+        m, t = sev_windows[r.severity]
+        if d > t:
+            add(add_months(d, m))
         if r.id in listed:
-            out.add(add_months(d, listed_max))
+            add(add_months(d, listed_max))
         if r.repaired_on is not None and r.repaired_on > as_of:
-            out.add(r.repaired_on)
+            add(r.repaired_on)
         if r.status_changed_on is not None and r.status_changed_on > as_of:
-            out.add(r.status_changed_on)
-    validity = rules["bonus.honour_validity"]["months"]
+            add(r.status_changed_on)
+    validity = k.validity
     for h in a.honours:
-        out.add(h.granted_on)
-        out.add(add_months(h.granted_on, validity))
+        add(h.granted_on)
+        add(add_months(h.granted_on, validity))
         if h.valid_until is not None:
-            out.add(h.valid_until + _ONE_DAY)
+            add(h.valid_until + _ONE_DAY)
         if h.revoked_on is not None:
-            out.add(h.revoked_on)
+            add(h.revoked_on)
     for lst in a.listings:
-        out.add(lst.start)
+        add(lst.start)
         if lst.end is not None:
-            out.add(lst.end)
-    ar = rules["deduction.annual_report"]
-    nxt = dt.date(as_of.year, ar["due_month"], ar["due_day"])
-    if nxt <= as_of:
-        nxt = dt.date(as_of.year + 1, ar["due_month"], ar["due_day"])
-    for years in range(3):  # each later deadline may open or close an annual-report line
-        out.add(dt.date(nxt.year + years, nxt.month, nxt.day) + _ONE_DAY)
-    out.add(add_months(a.started_on, rules["new_agency"]["months"]))
+            add(lst.end)
+    add(add_months(a.started_on, k.new_months))
     return sorted(d for d in out if d > as_of)
 
 
@@ -530,13 +784,21 @@ _ADDED = {"deduction": "新增扣分", "bonus": "获得加分", "veto": "触发�
 _DIFF_KINDS = frozenset(("deduction", "bonus", "veto", "cap", "new"))
 
 
+def _line_keys(lines) -> set:
+    return {(ln.kind, ln.rule, ln.record_id, ln.honour_id)
+            for ln in lines if ln.kind in _DIFF_KINDS and ln.rule != "bonus.cap"}
+
+
 def _change_text(on: dt.date, before: tuple, after: tuple, grade: str, score: int,
                  new_grade: str, new_score: int, clean_months: int = 12) -> str:
-    def keys(lines):
-        return {(ln.kind, ln.rule, ln.record_id, ln.honour_id)
-                for ln in lines if ln.kind in _DIFF_KINDS and ln.rule != "bonus.cap"}
+    return _change_text_keys(on, _line_keys(before), _line_keys(after), grade, score,
+                             new_grade, new_score, clean_months)
 
-    b, a = keys(before), keys(after)
+
+def _change_text_keys(on: dt.date, b: set, a: set, grade: str, score: int,
+                      new_grade: str, new_score: int, clean_months: int = 12) -> str:
+    """The next-change sentence from the (kind, rule, record, honour) keys of the lines
+    before and after the change."""
     phrases: list[str] = []
     order = {"deduction": 0, "bonus": 1, "veto": 2, "cap": 3, "new": 4}
 
@@ -584,15 +846,21 @@ def evaluate(agency: AgencyInput, as_of: dt.date, ruleset: RuleSet, *,
     score, grade, decided_by, lines, last_penalty = _assess(agency, as_of, ruleset)
     next_change = None
     if predict:
+        # Only score and grade decide whether a candidate date is the next change, so the
+        # candidates are tried with the lean pass (no lines, no texts); the explanation
+        # keys are collected once, for the date found.
+        k = _constants(ruleset)
         for i, day in enumerate(_candidate_dates(agency, as_of, ruleset)):
             if i >= max_lookahead:
                 break
-            s2, g2, _d2, lines2, _lp = _assess(agency, day, ruleset, texts=False)
+            s2, g2 = _score_grade(agency, day, ruleset, k)
             if s2 != score or g2 != grade:
                 on = day - _ONE_DAY
+                after: list = []
+                _score_grade(agency, day, ruleset, k, after)
                 next_change = NextChange(
-                    on, _change_text(on, lines, lines2, grade, score, g2, s2,
-                                     ruleset["bonus.clean_record"]["months"]), g2, s2)
+                    on, _change_text_keys(on, _line_keys(lines), set(after), grade, score,
+                                          g2, s2, k.clean_months), g2, s2)
                 break
     return AssessmentResult(
         agency_id=agency.id,
