@@ -27,6 +27,7 @@ from credit_service.core.enums import (
 from credit_service.core.web import today_local
 from credit_service.extensions import db
 from credit_service.lists.models import Listing
+from credit_service.public import search_index
 from credit_service.records.models import Honour, Record
 
 MAX_PER_PAGE = 100
@@ -76,9 +77,11 @@ def search_agencies(q: str | None, page: int = 1, per_page: int = 20, grade=None
     or a licence/filing number, each hit with the reason it matched; paginated by name.
 
     ``grade`` (a :class:`Grade` or its code) and ``list_kind`` (on the published list)
-    filter further. Kept cheap without a text index: former names, licence numbers and
-    USCC prefixes are small lookups done first; the names are matched by one scan of the
-    name index in name order that yields the page and (up to ``SCAN_LIMIT`` hits) the total.
+    filter further. Names and former names are matched through the search index
+    (:mod:`credit_service.public.search_index`: pg_trgm on PostgreSQL, FTS5 trigram on
+    SQLite); licence numbers and USCC prefixes are small lookups. A fragment with at most
+    ``SCAN_LIMIT`` name hits is answered from the index alone; a more common one is paged
+    by a scan of the name index in name order, which finds the page quickly.
     """
     query = _normalise_query(q)
     page = max(1, int(page or 1))
@@ -103,18 +106,18 @@ def search_agencies(q: str | None, page: int = 1, per_page: int = 20, grade=None
     return SearchResult(items=items, total=total, page=page, per_page=per_page, query=query)
 
 
-# One scan in name order yields both the page and, up to this many hits, the exact total;
-# only a very common fragment ("有限公司") pays for a separate COUNT.
+# Up to this many name hits the index gives the exact set (sorted here); beyond it the
+# page comes from one scan in name order and the total from the index's COUNT.
 SCAN_LIMIT = 1000
 
 
 def _other_matches(query: str, upper: str, filters: list) -> list:
     """(id, name) rows of agencies matched by a former name, a licence number or a USCC
-    prefix but not by their current name (those the name scan finds and counts)."""
-    not_by_name = ~Agency.name.contains(query, autoescape=True)
+    prefix but not by their current name (those the name search finds and counts)."""
+    not_by_name = ~search_index.contains(Agency.name, query)
     statements = [
         select(Agency.id, Agency.name).join(FormerName, FormerName.agency_id == Agency.id)
-        .where(FormerName.name.contains(query, autoescape=True), not_by_name, *filters)
+        .where(search_index.former_name_condition(query), not_by_name, *filters)
     ]
     if any(ch.isdigit() for ch in query):  # licence and filing numbers always have digits
         statements.append(
@@ -141,17 +144,27 @@ def _load(ids: list[int]) -> list[Agency]:
 
 def _matching_page(query: str, upper: str, filters: list, page: int,
                    per_page: int) -> tuple[list[Agency], int]:
-    by_name = Agency.name.contains(query, autoescape=True)
-    name_rows = db.session.execute(
-        select(Agency.id, Agency.name).where(by_name, *filters)
-        .order_by(Agency.name, Agency.id).limit(SCAN_LIMIT + 1)).all()
+    def in_name_order(condition):
+        return db.session.execute(
+            select(Agency.id, Agency.name).where(condition, *filters)
+            .order_by(Agency.name, Agency.id).limit(SCAN_LIMIT + 1)).all()
+
+    # SQLite: unordered FTS hits; PostgreSQL: the planner chooses trigram index + sort or
+    # the name-ordered scan.
+    name_rows = search_index.name_hits(query, filters, SCAN_LIMIT + 1)
+    if name_rows is None:
+        name_rows = in_name_order(search_index.indexed(Agency.name, query))
     others = _other_matches(query, upper, filters)
-    merged = sorted([*name_rows, *others], key=lambda row: (row.name, row.id))
     offset = (page - 1) * per_page
     if len(name_rows) <= SCAN_LIMIT:
+        merged = sorted([*name_rows, *others], key=lambda row: (row.name, row.id))
         return _load([row.id for row in merged[offset:offset + per_page]]), len(merged)
-    total = (db.session.scalar(select(func.count()).select_from(Agency).where(by_name, *filters))
-             or 0) + len(others)
+    total = search_index.count_name_hits(query, filters) + len(others)
+    by_name = search_index.contains(Agency.name, query)
+    if search_index.uses_fts(query):
+        # A common fragment: its first hits in name order come after a short scan.
+        name_rows = in_name_order(by_name)
+    merged = sorted([*name_rows, *others], key=lambda row: (row.name, row.id))
     # The merge is exact up to the last name row read; pages past it (rare) use OFFSET.
     last = (name_rows[-1].name, name_rows[-1].id)
     exact = [row for row in merged if (row.name, row.id) <= last]
@@ -177,7 +190,7 @@ def _explain_hits(items: list[SearchHit], query: str, upper: str) -> None:
     formers: dict[int, list[str]] = {}
     for agency_id, name in db.session.execute(
         select(FormerName.agency_id, FormerName.name)
-        .where(FormerName.agency_id.in_(ids), FormerName.name.contains(query, autoescape=True))
+        .where(FormerName.agency_id.in_(ids), search_index.contains(FormerName.name, query))
     ):
         formers.setdefault(agency_id, []).append(name)
     licences: dict[int, list[tuple]] = {}
@@ -188,7 +201,7 @@ def _explain_hits(items: list[SearchHit], query: str, upper: str) -> None:
         licences.setdefault(agency_id, []).append((kind, number))
     for hit in items:
         agency = hit.agency
-        if query in agency.name:
+        if search_index.name_contains(agency.name, query):
             hit.matched_on.append("name")
             hit.reasons.append(f"名称包含“{query}”")
         for name in formers.get(agency.id, []):
