@@ -31,6 +31,7 @@ FEATURES = (
     "inspections",
     "statistics",
     "imports",
+    "backup",
     "staff",
     "public",
     "api",

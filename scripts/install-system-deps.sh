@@ -2,11 +2,12 @@
 # Installs the Debian/Ubuntu packages the service needs, only those that are missing:
 #   WeasyPrint: libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 (without the last one
 #   CJK PDFs are 10-30x slower, silently); a CJK font: fonts-noto-cjk;
-#   browser tests: chromium; PDF assertions: poppler-utils; HTTP benchmarks: wrk.
+#   browser tests: chromium; PDF assertions: poppler-utils; HTTP benchmarks: wrk;
+#   `flask credit backup` on PostgreSQL: postgresql-client (pg_dump).
 # As root it uses apt-get; otherwise it prints the exact sudo command and exits 1.
 set -euo pipefail
 
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk chromium poppler-utils wrk)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk chromium poppler-utils wrk postgresql-client)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "install-system-deps: not a Debian-based system (no dpkg-query)." >&2
