@@ -237,9 +237,11 @@ def _recent_records(R, since: dt.date | None) -> tuple:
 
 
 def records_cutoff(ruleset: RuleSet, as_of: dt.date) -> dt.date:
-    """The earliest decision date that can still matter on ``as_of`` (the longest window
-    any rule gives a record, listings included, plus a month of margin)."""
-    months = max(*ruleset.severity_months.values(), ruleset["window.listed"]["max_months"],
+    """The earliest decision date that can still matter on ``as_of`` for a record that is
+    no listing's basis (the longest window any rule gives such a record, plus a month of
+    margin). Listing basis records count for up to ``window.listed`` months, but
+    ``_recent_records`` loads them whatever their date."""
+    months = max(*ruleset.severity_months.values(),
                  ruleset["grade.a_plus"]["clean_months"], ruleset["grade.a"]["clean_months"],
                  ruleset["cap.penalty_count"]["months"], ruleset["bonus.clean_record"]["months"])
     return add_months(as_of, -(months + 1))
@@ -377,6 +379,85 @@ def _bulk_assessment_insert():
     return insert(Assessment.__table__).values(explanation=value)
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(..., ensure_ascii=False)
+_ASSESSMENT_COLUMNS = ("agency_id", "as_of", "ruleset_version", "score", "grade", "explanation",
+                       "round_id", "created_at")
+
+
+class _BulkWriter:
+    """The full regrade's writes through the driver, without SQLAlchemy's per-row parameter
+    handling (it cost more than the database work): on PostgreSQL ``COPY`` for the new
+    assessments and for the agencies' new grades (into a temporary table, then one
+    ``UPDATE … FROM``); on SQLite one ``executemany`` each. Values go through the columns'
+    own bind processors, so what is stored is what the ORM would store. Runs in the
+    session's transaction."""
+
+    def __init__(self) -> None:
+        conn = db.session.connection()
+        self.dialect = conn.dialect
+        self.pg = self.dialect.name == "postgresql"
+        self.dbapi = conn.connection.dbapi_connection
+        A = Assessment.__table__.c
+        T = Agency.__table__.c
+        # The explanation is serialised JSON text already (the JSON type would encode it
+        # again).
+        self.a_procs = [None if name == "explanation"
+                        else A[name].type._cached_bind_processor(self.dialect)
+                        for name in _ASSESSMENT_COLUMNS]
+        self.t_procs = [T[name].type._cached_bind_processor(self.dialect)
+                        for name in ("id", "current_grade", "current_score", "updated_at")]
+        self.temp_ready = False
+
+    @staticmethod
+    def _process(rows, procs):
+        if not any(procs):
+            return rows
+        return [tuple(v if p is None or v is None else p(v) for p, v in zip(procs, row, strict=True))
+                for row in rows]
+
+    def insert_assessments(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        rows = self._process(rows, self.a_procs)
+        cur = self.dbapi.cursor()
+        cols = ", ".join(_ASSESSMENT_COLUMNS)
+        if self.pg:
+            with cur.copy(f"COPY assessments ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(_ASSESSMENT_COLUMNS))
+            cur.executemany(f"INSERT INTO assessments ({cols}) VALUES ({marks})", rows)
+        cur.close()
+
+    def update_agencies(self, rows: list[tuple]) -> None:
+        """``rows``: (agency id, grade, score, updated_at) — ``updated_at`` as the
+        column's ``onupdate`` would set it."""
+        if not rows:
+            return
+        rows = self._process(rows, self.t_procs)
+        cur = self.dbapi.cursor()
+        if self.pg:
+            if not self.temp_ready:
+                cur.execute("CREATE TEMPORARY TABLE IF NOT EXISTS _regrade_agencies "
+                            "(id integer, grade varchar(32), score integer, "
+                            "updated_at timestamptz) ON COMMIT DROP")
+                self.temp_ready = True
+            cur.execute("TRUNCATE _regrade_agencies")
+            with cur.copy("COPY _regrade_agencies (id, grade, score, updated_at) "
+                          "FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute("UPDATE agencies AS a SET current_grade = t.grade, "
+                        "current_score = t.score, updated_at = t.updated_at "
+                        "FROM _regrade_agencies AS t WHERE a.id = t.id")
+        else:
+            cur.executemany("UPDATE agencies SET current_grade = ?, current_score = ?, "
+                            "updated_at = ? WHERE id = ?",
+                            [(g, sc, u, i) for i, g, sc, u in rows])
+        cur.close()
+
+
 def _report(progress, n: int) -> None:
     if progress is None:
         return
@@ -414,9 +495,15 @@ def regrade_all(*, as_of: dt.date | None = None, progress=None, actor=None,
     as_of = as_of or _today()
     ruleset = get_rulesets().for_date(as_of)
     since = records_cutoff(ruleset, as_of)
-    T = Agency.__table__
-    upd = (update(T).where(T.c.id == bindparam("_id"))
-           .values(current_grade=bindparam("_grade"), current_score=bindparam("_score")))
+    round_as_of = db.session.scalar(
+        select(EvaluationRound.as_of).where(EvaluationRound.published.is_(True),
+                                            EvaluationRound.as_of < as_of)
+        .order_by(EvaluationRound.as_of.desc()).limit(1))
+    if round_as_of is not None and _d(round_as_of) < since:
+        # A repair or revocation after the last round lifts its ceiling (§4.5): keep the
+        # records that may carry one, however old the round.
+        since = _d(round_as_of)
+    writer = _BulkWriter()
     now = utcnow()
     stats = Counter()
     grades = Counter()
@@ -461,15 +548,10 @@ def regrade_all(*, as_of: dt.date | None = None, progress=None, actor=None,
             stats["changed"] += 1
             explanation = result.to_dict()
             explanation["fingerprint"] = fp
-            new_rows.append({
-                "agency_id": aid, "as_of": as_of, "ruleset_version": result.ruleset_version,
-                "score": result.score, "grade": Grade(result.grade),
-                "explanation_json": json.dumps(explanation, ensure_ascii=False),
-                "round_id": None, "created_at": now,
-            })
+            new_rows.append((aid, as_of, result.ruleset_version, result.score,
+                             Grade(result.grade), _JSON(explanation), None, now))
             if is_current:
-                agency_updates.append(
-                    {"_id": aid, "_grade": Grade(result.grade), "_score": result.score})
+                agency_updates.append((aid, Grade(result.grade), result.score, now))
                 if prev is not None and prev[2] != result.grade:
                     stats["grade_changed"] += 1
                     feed_rows.append({
@@ -479,10 +561,8 @@ def regrade_all(*, as_of: dt.date | None = None, progress=None, actor=None,
                         "title": _grade_title(names[aid], prev[2], result.grade),
                         "detail": result.summary,
                     })
-        if new_rows:
-            db.session.execute(_bulk_assessment_insert(), new_rows)
-        if agency_updates:
-            db.session.execute(upd, agency_updates)
+        writer.insert_assessments(new_rows)
+        writer.update_agencies(agency_updates)
         _report(progress, len(rows))
     if feed_rows:
         from credit_service.feed.models import ChangeEvent
