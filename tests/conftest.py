@@ -19,6 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 pytest_plugins = [
     "tests.fixtures.users",
     "tests.fixtures.agencies",
+    "tests.fixtures.staff",
 ]
 
 

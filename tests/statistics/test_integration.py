@@ -44,7 +44,7 @@ def test_ratios_switch_to_grading_service(monkeypatch):
                                          "NEW": 0.2}
 
 
-def test_fingerprint_ignores_generation_time():
+def test_fingerprint_ignores_generation_time(app):
     a = services.build_table(dt.date(2021, 4, 1), dt.date(2021, 6, 15))
     b = services.build_table(dt.date(2021, 4, 1), dt.date(2021, 6, 15))
     assert a.fingerprint() == b.fingerprint()

@@ -91,7 +91,7 @@ def test_computed_cells_match_hand_count(world):
     assert all(cells[c].definition for c in spec.ROWS)
 
 
-def test_report_year_follows_period():
+def test_report_year_follows_period(app):
     table = services.build_table(dt.date(2022, 4, 1), dt.date(2022, 10, 13))
     assert table.cells["annual_reports_publicised"].label.startswith("2021年年度报告")
 
