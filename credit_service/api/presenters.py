@@ -13,11 +13,9 @@ from credit_service.api.base import pagination_headers
 from credit_service.core.catalog import get_catalog
 from credit_service.core.errors import NotFound
 from credit_service.documents.services import verify
-from credit_service.extensions import db
 from credit_service.grading import services as grading
 from credit_service.imports.services import commit_import, parse_import, row_errors_as_validation
 from credit_service.public.services import agency_profile, search_agencies
-from credit_service.records.models import Record
 
 
 def actor():
@@ -77,17 +75,17 @@ def public_profile(agency):
 
 
 def _public_record(item):
-    """The public feature's record view plus the record's codes (already in the session)."""
-    record = db.session.get(Record, item.id)
+    """The public feature's record view plus the record's codes (read with it, so no
+    second load of the record)."""
     return types.SimpleNamespace(
-        id=record.id, violation_code=record.violation_code, violation_name=item.violation,
-        legal_basis=item.legal_basis, severity=record.severity, facts=item.facts,
-        occurred_on=record.occurred_on, decided_on=record.decided_on,
-        decision_number=record.decision_number, authority=record.authority,
-        penalty_kind=record.penalty_kind, fine_amount=record.fine_amount,
-        corrected_on=record.corrected_on, in_force_until=item.in_force_until,
+        id=item.id, violation_code=item.violation_code, violation_name=item.violation,
+        legal_basis=item.legal_basis, severity=item.severity_code, facts=item.facts,
+        occurred_on=item.occurred_on, decided_on=item.decided_on,
+        decision_number=item.decision_number, authority=item.authority,
+        penalty_kind=item.penalty_kind, fine_amount=item.fine_value,
+        corrected_on=item.corrected_on, in_force_until=item.in_force_until,
         repair_eligible_from=item.repair_eligible_from, points=item.points,
-        major_case_kind=record.major_case_kind, status=record.status,
+        major_case_kind=item.major_case, status=item.status,
     )
 
 

@@ -10,8 +10,9 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from credit_service.agencies.models import Agency, AnnualReport, FormerName, Licence
 from credit_service.core.catalog import get_catalog
@@ -26,6 +27,7 @@ from credit_service.core.enums import (
 )
 from credit_service.core.web import today_local
 from credit_service.extensions import db
+from credit_service.grading.models import Assessment
 from credit_service.lists.models import Listing
 from credit_service.public import search_index
 from credit_service.records.models import Honour, Record
@@ -244,7 +246,10 @@ def _window_months(severity: Severity) -> int:
 
 @dataclass
 class PublicRecord:
-    """A violation record as the public sees it (no internal notes, no staff)."""
+    """A violation record as the public sees it (no internal notes, no staff).
+
+    The fields after ``points`` are the record's codes and raw values, for the API (which
+    shows codes next to the labels) — so it needs no second load of the record."""
 
     id: int
     violation: str
@@ -261,12 +266,90 @@ class PublicRecord:
     repair_eligible_from: dt.date | None
     major_case_kind: str
     points: int | None = None
+    violation_code: str = ""
+    severity_code: Severity | None = None
+    occurred_on: dt.date | None = None
+    penalty_kind: object | None = None
+    fine_value: object | None = None
+    major_case: object | None = None
+    status: RecordStatus | None = None
 
 
 def current_assessment(agency: Agency):
     from credit_service.grading.services import current_assessment as _current
 
     return _current(agency)
+
+
+# The profile's reads, built once (statement construction costs more than the indexed
+# lookups themselves): plain column rows through the session's connection, no ORM
+# entities. Each is one index range: records (agency_id, status), listings (agency_id,
+# list_kind), assessments (agency_id, as_of, id), honours/licences/annual_reports
+# (agency_id).
+_AGENCY_ID = bindparam("agency_id")
+_RECORDS_SQL = (
+    select(Record.id, Record.violation_code, Record.severity, Record.facts, Record.occurred_on,
+           Record.decided_on, Record.decision_number, Record.authority, Record.penalty_kind,
+           Record.fine_amount, Record.corrected_on, Record.major_case_kind, Record.status)
+    .where(Record.agency_id == _AGENCY_ID, Record.status == RecordStatus.CONFIRMED,
+           Record.repaired_on.is_(None),
+           or_(Record.decided_on >= bindparam("cutoff"),
+               Record.id.in_(bindparam("line_ids", expanding=True))))
+    .order_by(Record.decided_on.desc(), Record.id.desc())
+)
+_ASSESSMENT_SQL = (
+    select(Assessment.id, Assessment.as_of, Assessment.grade, Assessment.score,
+           Assessment.ruleset_version, Assessment.explanation)
+    .where(Assessment.agency_id == _AGENCY_ID, Assessment.round_id.is_(None))
+    .order_by(Assessment.as_of.desc(), Assessment.id.desc()).limit(1)
+)
+_LISTINGS_SQL = (
+    select(Listing.id, Listing.list_kind, Listing.state, Listing.reason, Listing.legal_basis,
+           Listing.authority, Listing.decided_on, Listing.decision_number, Listing.expires_on,
+           Listing.corrected_on, Listing.ended_on, Listing.end_reason)
+    .where(Listing.agency_id == _AGENCY_ID,
+           or_(Listing.state == ListingState.PUBLISHED,
+               and_(Listing.list_kind == ListKind.BLACK,
+                    Listing.state == ListingState.REMOVED)))
+    .order_by(Listing.ended_on.desc(), Listing.id.desc())
+)
+_HONOURS_SQL = (
+    select(Honour.id, Honour.kind, Honour.level, Honour.title, Honour.issuer,
+           Honour.document_number, Honour.granted_on, Honour.valid_until, Honour.revoked_on)
+    .where(Honour.agency_id == _AGENCY_ID, Honour.revoked_on.is_(None),
+           or_(Honour.valid_until.is_(None), Honour.valid_until >= bindparam("today")))
+    .order_by(Honour.granted_on.desc())
+)
+_LICENCES_SQL = (
+    select(Licence.id, Licence.kind, Licence.number, Licence.issuer, Licence.issued_on,
+           Licence.valid_until, Licence.status)
+    .where(Licence.agency_id == _AGENCY_ID).order_by(Licence.issued_on, Licence.id)
+)
+_ANNUAL_REPORTS_SQL = (
+    select(AnnualReport.id, AnnualReport.year, AnnualReport.submitted_on,
+           AnnualReport.publicised, AnnualReport.on_time)
+    .where(AnnualReport.agency_id == _AGENCY_ID)
+    .order_by(AnnualReport.year.desc()).limit(5)
+)
+
+
+def _connection():
+    """The session's connection, with pending ORM changes flushed first (what a session
+    query's autoflush would do), so a profile read inside a unit of work sees them."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection()
+
+
+def _rows(statement, **params) -> list:
+    """Rows as plain attribute objects (templates, schemas and presenters read them as
+    they read model objects)."""
+    return [SimpleNamespace(**row._mapping) for row in _connection().execute(statement, params)]
+
+
+def _windows() -> dict[Severity, int]:
+    return {severity: _window_months(severity) for severity in Severity}
 
 
 def public_records(agency: Agency, explanation: dict | None = None,
@@ -288,76 +371,79 @@ def public_records(agency: Agency, explanation: dict | None = None,
             until = dt.date.fromisoformat(line["until"])
             until_by_record[record_id] = max(until, until_by_record.get(record_id, until))
         points_by_record[record_id] = points_by_record.get(record_id, 0) + (line.get("points") or 0)
-    records = db.session.scalars(
-        select(Record).where(Record.agency_id == agency.id,
-                             Record.status == RecordStatus.CONFIRMED,
-                             Record.repaired_on.is_(None))
-        .order_by(Record.decided_on.desc(), Record.id.desc())
-    ).all()
+    windows = _windows()
+    # A record outside the assessment is shown while decided_on + window - 1 day >= today;
+    # add_months is monotonic and add_months(add_months(today, -w), w) <= today, so every
+    # such record was decided on or after add_months(today, -longest window). Older ones
+    # are left in the database instead of being read and dropped here.
+    cutoff = _add_months(today, -max(windows.values()))
+    rows = _connection().execute(_RECORDS_SQL, {
+        "agency_id": agency.id, "cutoff": cutoff, "line_ids": list(points_by_record)})
     result = []
-    for record in records:
-        until = until_by_record.get(record.id)
+    for (record_id, code, severity, facts, occurred_on, decided_on, decision_number,
+         authority, penalty_kind, fine_amount, corrected_on, major_case_kind, status) in rows:
+        until = until_by_record.get(record_id)
         if until is None:
-            until = _add_months(record.decided_on, _window_months(record.severity)) \
-                - dt.timedelta(days=1)
-        if until < today and record.id not in until_by_record:
-            continue  # publication period over (国家发展改革委令第36号)
-        violation = catalog.get(record.violation_code)
+            until = _add_months(decided_on, windows[severity]) - dt.timedelta(days=1)
+            if until < today:
+                continue  # publication period over (国家发展改革委令第36号)
+        violation = catalog.get(code)
         result.append(PublicRecord(
-            id=record.id,
-            violation=violation.name if violation else record.violation_code,
+            id=record_id,
+            violation=violation.name if violation else code,
             legal_basis=violation.legal_basis if violation else "",
-            severity=record.severity.label,
-            facts=record.facts,
-            decided_on=record.decided_on,
-            decision_number=record.decision_number,
-            authority=record.authority,
-            penalty=record.penalty_kind.label,
-            fine_amount=f"{record.fine_amount:,.2f}" if record.fine_amount else "",
-            corrected_on=record.corrected_on,
+            severity=severity.label,
+            facts=facts,
+            decided_on=decided_on,
+            decision_number=decision_number,
+            authority=authority,
+            penalty=penalty_kind.label,
+            fine_amount=f"{fine_amount:,.2f}" if fine_amount else "",
+            corrected_on=corrected_on,
             in_force_until=until,
-            repair_eligible_from=_add_months(record.decided_on,
-                                             REPAIR_MIN_MONTHS[record.severity]),
-            major_case_kind=record.major_case_kind.label if record.major_case_kind else "",
-            points=points_by_record.get(record.id),
+            repair_eligible_from=_add_months(decided_on, REPAIR_MIN_MONTHS[severity]),
+            major_case_kind=major_case_kind.label if major_case_kind else "",
+            points=points_by_record.get(record_id),
+            violation_code=code,
+            severity_code=severity,
+            occurred_on=occurred_on,
+            penalty_kind=penalty_kind,
+            fine_value=fine_amount,
+            major_case=major_case_kind,
+            status=status,
         ))
     return result
 
 
-def public_listings(agency: Agency) -> dict[str, Listing | None]:
+def _agency_listings(agency: Agency) -> tuple[dict[str, object | None], list]:
+    """(the published black and red listings, the removed black ones newest first) from one
+    read of the agency's listings."""
+    found: dict[str, object | None] = {"black": None, "red": None}
+    past = []
+    for listing in _rows(_LISTINGS_SQL, agency_id=agency.id):
+        if listing.state == ListingState.PUBLISHED:
+            current = found.get(listing.list_kind.value)
+            if current is None or listing.id > current.id:
+                found[listing.list_kind.value] = listing
+        else:
+            past.append(listing)
+    return found, past
+
+
+def public_listings(agency: Agency) -> dict[str, object | None]:
     """The agency's published (current) black and red listings."""
-    rows = db.session.scalars(
-        select(Listing).where(Listing.agency_id == agency.id,
-                              Listing.state == ListingState.PUBLISHED)
-        .order_by(Listing.id.desc())
-    ).all()
-    found = {"black": None, "red": None}
-    for listing in rows:
-        found.setdefault(listing.list_kind.value, listing)
-        if found[listing.list_kind.value] is None:
-            found[listing.list_kind.value] = listing
-    return found
+    return _agency_listings(agency)[0]
 
 
-def past_black_listings(agency: Agency) -> list[Listing]:
-    return list(db.session.scalars(
-        select(Listing).where(Listing.agency_id == agency.id,
-                              Listing.list_kind == ListKind.BLACK,
-                              Listing.state == ListingState.REMOVED)
-        .order_by(Listing.ended_on.desc())
-    ))
+def past_black_listings(agency: Agency) -> list:
+    return _agency_listings(agency)[1]
 
 
-def valid_honours(agency: Agency, today: dt.date | None = None) -> list[Honour]:
-    today = today or today_local()
-    return list(db.session.scalars(
-        select(Honour).where(Honour.agency_id == agency.id, Honour.revoked_on.is_(None),
-                             or_(Honour.valid_until.is_(None), Honour.valid_until >= today))
-        .order_by(Honour.granted_on.desc())
-    ))
+def valid_honours(agency: Agency, today: dt.date | None = None) -> list:
+    return _rows(_HONOURS_SQL, agency_id=agency.id, today=today or today_local())
 
 
-def earliest_early_removal(listing: Listing | None) -> dt.date | None:
+def earliest_early_removal(listing) -> dt.date | None:
     if listing is None:
         return None
     from credit_service.lists.services import earliest_early_removal_on
@@ -371,13 +457,13 @@ class Profile:
     assessment: object | None
     explanation: dict | None
     records: list[PublicRecord]
-    black: Listing | None
+    black: object | None
     black_early_removal_on: dt.date | None
-    red: Listing | None
-    past_black: list[Listing]
-    honours: list[Honour]
-    licences: list[Licence]
-    annual_reports: list[AnnualReport]
+    red: object | None
+    past_black: list
+    honours: list
+    licences: list
+    annual_reports: list
 
     @property
     def grade(self) -> str | None:
@@ -387,26 +473,32 @@ class Profile:
         return self.agency.current_grade.value if self.agency.current_grade else None
 
 
+_AGENCY_BY_USCC = select(Agency).where(Agency.uscc == bindparam("uscc"))
+
+
 def get_agency(uscc: str) -> Agency | None:
-    return db.session.scalar(select(Agency).where(Agency.uscc == (uscc or "").upper()))
+    return db.session.execute(_AGENCY_BY_USCC, {"uscc": (uscc or "").upper()}).scalar()
 
 
 def agency_profile(agency: Agency) -> Profile:
-    assessment = current_assessment(agency)
+    """Everything the public profile shows: a handful of indexed reads of plain rows."""
+    today = today_local()
+    assessments = _rows(_ASSESSMENT_SQL, agency_id=agency.id)
+    assessment = assessments[0] if assessments else None
     explanation = assessment.explanation if assessment is not None else None
-    listings = public_listings(agency)
+    listings, past_black = _agency_listings(agency)
     return Profile(
         agency=agency,
         assessment=assessment,
         explanation=explanation,
-        records=public_records(agency, explanation),
+        records=public_records(agency, explanation, today),
         black=listings["black"],
         black_early_removal_on=earliest_early_removal(listings["black"]),
         red=listings["red"],
-        past_black=past_black_listings(agency),
-        honours=valid_honours(agency),
-        licences=list(agency.licences),
-        annual_reports=sorted(agency.annual_reports, key=lambda r: r.year, reverse=True)[:5],
+        past_black=past_black,
+        honours=valid_honours(agency, today),
+        licences=_rows(_LICENCES_SQL, agency_id=agency.id),
+        annual_reports=_rows(_ANNUAL_REPORTS_SQL, agency_id=agency.id),
     )
 
 
