@@ -118,13 +118,14 @@ _date_cache: dict[str, dt.date] = {}
 
 
 def _d(value) -> dt.date | None:
+    hit = _date_cache.get(value)  # first: nearly every call is a repeated ISO string
+    if hit is not None:
+        return hit
     if value is None or isinstance(value, dt.date):
         return value
-    hit = _date_cache.get(value)
-    if hit is None:
-        hit = dt.date.fromisoformat(value[:10])
-        if len(_date_cache) < 200_000:
-            _date_cache[value] = hit
+    hit = dt.date.fromisoformat(value[:10])
+    if len(_date_cache) < 200_000:
+        _date_cache[value] = hit
     return hit
 
 
@@ -388,37 +389,41 @@ class _BulkWriter:
     """The full regrade's writes through the driver, without SQLAlchemy's per-row parameter
     handling (it cost more than the database work): on PostgreSQL ``COPY`` for the new
     assessments and for the agencies' new grades (into a temporary table, then one
-    ``UPDATE … FROM``); on SQLite one ``executemany`` each. Values go through the columns'
-    own bind processors, so what is stored is what the ORM would store. Runs in the
-    session's transaction."""
+    ``UPDATE … FROM``); on SQLite one ``executemany`` each. The few distinct values of the
+    typed columns (as-of date, grades, timestamp) go through the columns' own bind
+    processors once, so what is stored is what the ORM would store. Runs in the session's
+    transaction."""
 
-    def __init__(self) -> None:
+    def __init__(self, as_of: dt.date, now: dt.datetime) -> None:
         conn = db.session.connection()
-        self.dialect = conn.dialect
-        self.pg = self.dialect.name == "postgresql"
+        dialect = conn.dialect
+        self.pg = dialect.name == "postgresql"
         self.dbapi = conn.connection.dbapi_connection
         A = Assessment.__table__.c
         T = Agency.__table__.c
-        # The explanation is serialised JSON text already (the JSON type would encode it
-        # again).
-        self.a_procs = [None if name == "explanation"
-                        else A[name].type._cached_bind_processor(self.dialect)
-                        for name in _ASSESSMENT_COLUMNS]
-        self.t_procs = [T[name].type._cached_bind_processor(self.dialect)
-                        for name in ("id", "current_grade", "current_score", "updated_at")]
+
+        def bind(column, value):
+            proc = column.type._cached_bind_processor(dialect)
+            return value if proc is None else proc(value)
+
+        self.as_of = bind(A.as_of, as_of)
+        self.created_at = bind(A.created_at, now)
+        self.updated_at = bind(T.updated_at, now)  # the column's onupdate
+        self.grade = {g.value: bind(A.grade, g) for g in Grade}
+        self.current_grade = {g.value: bind(T.current_grade, g) for g in Grade}
         self.temp_ready = False
 
-    @staticmethod
-    def _process(rows, procs):
-        if not any(procs):
-            return rows
-        return [tuple(v if p is None or v is None else p(v) for p, v in zip(procs, row, strict=True))
-                for row in rows]
+    def assessment(self, agency_id: int, result: AssessmentResult, explanation: str) -> tuple:
+        return (agency_id, self.as_of, result.ruleset_version, result.score,
+                self.grade[result.grade], explanation, None, self.created_at)
+
+    def agency(self, agency_id: int, result: AssessmentResult) -> tuple:
+        return (agency_id, self.current_grade[result.grade], result.score, self.updated_at)
 
     def insert_assessments(self, rows: list[tuple]) -> None:
+        """``rows`` from ``assessment()``, in ``_ASSESSMENT_COLUMNS`` order."""
         if not rows:
             return
-        rows = self._process(rows, self.a_procs)
         cur = self.dbapi.cursor()
         cols = ", ".join(_ASSESSMENT_COLUMNS)
         if self.pg:
@@ -431,11 +436,9 @@ class _BulkWriter:
         cur.close()
 
     def update_agencies(self, rows: list[tuple]) -> None:
-        """``rows``: (agency id, grade, score, updated_at) — ``updated_at`` as the
-        column's ``onupdate`` would set it."""
+        """``rows`` from ``agency()``: (id, grade, score, updated_at)."""
         if not rows:
             return
-        rows = self._process(rows, self.t_procs)
         cur = self.dbapi.cursor()
         if self.pg:
             if not self.temp_ready:
@@ -503,8 +506,8 @@ def regrade_all(*, as_of: dt.date | None = None, progress=None, actor=None,
         # A repair or revocation after the last round lifts its ceiling (§4.5): keep the
         # records that may carry one, however old the round.
         since = _d(round_as_of)
-    writer = _BulkWriter()
     now = utcnow()
+    writer = _BulkWriter(as_of, now)
     stats = Counter()
     grades = Counter()
     feed_rows = []
@@ -548,10 +551,9 @@ def regrade_all(*, as_of: dt.date | None = None, progress=None, actor=None,
             stats["changed"] += 1
             explanation = result.to_dict()
             explanation["fingerprint"] = fp
-            new_rows.append((aid, as_of, result.ruleset_version, result.score,
-                             Grade(result.grade), _JSON(explanation), None, now))
+            new_rows.append(writer.assessment(aid, result, _JSON(explanation)))
             if is_current:
-                agency_updates.append((aid, Grade(result.grade), result.score, now))
+                agency_updates.append(writer.agency(aid, result))
                 if prev is not None and prev[2] != result.grade:
                     stats["grade_changed"] += 1
                     feed_rows.append({

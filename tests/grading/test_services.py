@@ -303,3 +303,42 @@ def test_regrade_all_chunked_by_id_range_gives_the_same_results(db, graded_agenc
     monkeypatch.setattr(services, "ONE_PASS", 1)  # force the range-chunked path
     chunked = services.regrade_all(as_of=AS_OF, chunk=2)
     assert chunked["changed"] == 0 and chunked["grades"] == one_pass["grades"]
+
+
+def test_bulk_written_rows_read_back_like_orm_written_ones(db, graded_agency, create_record):
+    """regrade_all writes through the driver (COPY / executemany): the rows must read back
+    exactly like the ones regrade_agency writes through the ORM, and a listing's basis
+    record older than the loader's cutoff must still count while listed."""
+    from credit_service.core.enums import ListingState, ListKind
+    from credit_service.lists.models import Listing
+
+    bulk, single = graded_agency(), graded_agency()
+    for agency in (bulk, single):
+        record = create_record(agency, severity=Severity.SERIOUS, decided_on=D(2022, 9, 1),
+                               occurred_on=D(2022, 8, 1))
+        db.session.add(Listing(
+            agency_id=agency.id, list_kind=ListKind.BLACK, state=ListingState.REMOVED,
+            basis_record_id=record.id, reason="拖欠工资", proposed_on=D(2022, 9, 5),
+            decided_on=D(2022, 10, 1), ended_on=D(2026, 12, 31), expires_on=D(2027, 10, 1)))
+    db.session.flush()
+    version = bulk.version
+    orm_row = services.regrade_agency(single, as_of=AS_OF)
+    summary = services.regrade_all(as_of=AS_OF)
+    assert summary["unchanged"] >= 1  # single, graded above
+    db.session.expire_all()
+    bulk_row = services.current_assessment(bulk)
+    assert services.regrade_agency(bulk, as_of=AS_OF) is None
+    assert orm_row.as_of == bulk_row.as_of == AS_OF
+    assert orm_row.grade == bulk_row.grade == Grade.D  # listed until 2026-12-31
+    # The 2022 serious record (past its own 36-month window) counts while listed.
+    assert any(ln["rule"] == "deduction.serious" for ln in bulk_row.explanation["lines"])
+    assert (orm_row.score, orm_row.ruleset_version) == (bulk_row.score, bulk_row.ruleset_version)
+    assert bulk_row.round_id is None and bulk_row.created_at is not None
+    assert type(bulk_row.created_at) is type(orm_row.created_at)
+    # Same file but different record ids and decision numbers.
+    assert [{**ln, "record_id": None, "text": None} for ln in orm_row.explanation["lines"]] \
+        == [{**ln, "record_id": None, "text": None} for ln in bulk_row.explanation["lines"]]
+    assert bulk_row.explanation == {**services.preview(bulk, AS_OF).to_dict(),
+                                    "fingerprint": bulk_row.explanation["fingerprint"]}
+    assert (bulk.current_grade, bulk.current_score) == (bulk_row.grade, bulk_row.score)
+    assert bulk.version == version  # derived data: no optimistic-lock bump
