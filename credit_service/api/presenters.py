@@ -54,8 +54,8 @@ def public_profile(agency):
     profile = agency_profile(agency)
     view = types.SimpleNamespace(**{k: getattr(agency, k) for k in (
         "uscc", "name", "kinds", "legal_rep_name", "address", "district", "status",
-        "current_grade", "current_score", "established_on", "registered_capital",
-        "former_names")})
+        "current_grade", "current_score", "established_on", "registered_capital")})
+    view.former_names = profile.former_names
     view.assessment = profile.assessment
     view.listings = [listing for listing in (profile.black, profile.red) if listing is not None]
     for listing in view.listings:

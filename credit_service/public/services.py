@@ -325,6 +325,10 @@ _LICENCES_SQL = (
            Licence.valid_until, Licence.status)
     .where(Licence.agency_id == _AGENCY_ID).order_by(Licence.issued_on, Licence.id)
 )
+_FORMER_NAMES_SQL = (
+    select(FormerName.name, FormerName.used_until)
+    .where(FormerName.agency_id == _AGENCY_ID).order_by(FormerName.used_until, FormerName.id)
+)
 _ANNUAL_REPORTS_SQL = (
     select(AnnualReport.id, AnnualReport.year, AnnualReport.submitted_on,
            AnnualReport.publicised, AnnualReport.on_time)
@@ -464,6 +468,7 @@ class Profile:
     honours: list
     licences: list
     annual_reports: list
+    former_names: list = field(default_factory=list)
 
     @property
     def grade(self) -> str | None:
@@ -499,6 +504,7 @@ def agency_profile(agency: Agency) -> Profile:
         honours=valid_honours(agency, today),
         licences=_rows(_LICENCES_SQL, agency_id=agency.id),
         annual_reports=_rows(_ANNUAL_REPORTS_SQL, agency_id=agency.id),
+        former_names=_rows(_FORMER_NAMES_SQL, agency_id=agency.id),
     )
 
 
