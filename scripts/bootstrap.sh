@@ -8,6 +8,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PYTHON="${PYTHON:-python3}"
 
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "bootstrap: 需要 Python 3.11 或更高版本 / Python >= 3.11 is required;" \
+         "'$PYTHON' is $("$PYTHON" --version 2>&1 || echo missing). Set PYTHON=/path/to/python3.11." >&2
+    exit 1
+fi
+
 if [ ! -x .venv/bin/python ]; then
     echo "bootstrap: creating .venv with $("$PYTHON" --version)"
     "$PYTHON" -m venv .venv

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the service needs, only those that are missing:
+#   Python: python3 python3-venv (stock Debian has no ensurepip without python3-venv);
 #   WeasyPrint: libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 (without the last one
 #   CJK PDFs are 10-30x slower, silently); a CJK font: fonts-noto-cjk;
 #   browser tests: chromium; PDF assertions: poppler-utils; HTTP benchmarks: wrk;
@@ -7,7 +8,7 @@
 # As root it uses apt-get; otherwise it prints the exact sudo command and exits 1.
 set -euo pipefail
 
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk chromium poppler-utils wrk postgresql-client)
+PACKAGES=(python3 python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk chromium poppler-utils wrk postgresql-client)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "install-system-deps: not a Debian-based system (no dpkg-query)." >&2

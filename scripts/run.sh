@@ -4,8 +4,8 @@
 #   2. creates .venv and installs the Python dependencies (scripts/bootstrap.sh),
 #   3. migrates the database (flask db upgrade),
 #   4. loads the demo data set when the database is empty (flask credit demo --if-empty),
-#   5. starts the web server on 127.0.0.1:5000 (gunicorn, 2 workers; flask run as a fallback)
-#      and the one scheduler process (flask credit scheduler, when that command exists),
+#   5. starts the web server on 127.0.0.1:5000 (gunicorn, 2 workers)
+#      and the one scheduler process (flask credit scheduler),
 #   6. prints the URL and the demo logins, and stops both processes on Ctrl-C.
 #
 # `bash scripts/run.sh --check` does steps 1-4 and checks that the server and scheduler
@@ -37,23 +37,15 @@ echo "run: migrating the database"
 echo "run: loading demo data if the database is empty"
 "${FLASK[@]}" credit demo --if-empty
 
-if [ -x .venv/bin/gunicorn ]; then
-    WEB=(.venv/bin/gunicorn --workers "$WORKERS" --bind "$HOST:$PORT" --access-logfile - "credit_service:create_app()")
-else
-    WEB=("${FLASK[@]}" run --host "$HOST" --port "$PORT")
-fi
-HAS_SCHEDULER=0
-if "${FLASK[@]}" credit scheduler --help >/dev/null 2>&1; then
-    HAS_SCHEDULER=1
-fi
+WEB=(.venv/bin/gunicorn --workers "$WORKERS" --bind "$HOST:$PORT" --access-logfile - "credit_service:create_app()")
+SCHEDULER=("${FLASK[@]}" credit scheduler)
+# Both commands must exist before anything is started (a half-started service is worse than none).
+.venv/bin/gunicorn --version >/dev/null
+"${SCHEDULER[@]}" --help >/dev/null
 
 if [ "$CHECK_ONLY" -eq 1 ]; then
     echo "run --check: web server command: ${WEB[*]}"
-    if [ "$HAS_SCHEDULER" -eq 1 ]; then
-        echo "run --check: scheduler command: ${FLASK[*]} credit scheduler"
-    else
-        echo "run --check: no 'flask credit scheduler' command yet; the scheduler would not start"
-    fi
+    echo "run --check: scheduler command: ${SCHEDULER[*]}"
     echo "run --check: OK"
     exit 0
 fi
@@ -72,12 +64,8 @@ trap cleanup INT TERM EXIT
 
 "${WEB[@]}" &
 pids+=($!)
-if [ "$HAS_SCHEDULER" -eq 1 ]; then
-    "${FLASK[@]}" credit scheduler &
-    pids+=($!)
-else
-    echo "run: 'flask credit scheduler' is not available yet; running the web server only"
-fi
+"${SCHEDULER[@]}" &
+pids+=($!)
 
 sleep 1
 echo

@@ -45,7 +45,8 @@ def test_system_deps_as_non_root_print_the_exact_sudo_command(tmp_path):
     result = run(["bash", "scripts/install-system-deps.sh"], _fake_tools(tmp_path, False, 1000))
     assert result.returncode == 1
     assert ("sudo apt-get update && sudo apt-get install -y --no-install-recommends "
-            "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk chromium "
+            "python3 python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 "
+            "fonts-noto-cjk chromium "
             "poppler-utils wrk") in result.stderr
     assert not (tmp_path / "apt.log").exists()
 
@@ -55,13 +56,23 @@ def test_system_deps_as_root_install_only_what_is_missing(tmp_path):
     result = run(["bash", "scripts/install-system-deps.sh"], env)
     assert result.returncode == 0, result.stderr
     log = (tmp_path / "apt.log").read_text()
-    assert "install -y --no-install-recommends libpango-1.0-0" in log and "wrk" in log
+    assert "install -y --no-install-recommends python3 python3-venv libpango-1.0-0" in log
+    assert "wrk" in log
 
 
 def test_system_deps_present_means_nothing_to_do(tmp_path):
     result = run(["bash", "scripts/install-system-deps.sh"], _fake_tools(tmp_path, True, 1000))
     assert result.returncode == 0
     assert "all system packages present" in result.stdout
+
+
+def test_bootstrap_refuses_a_python_older_than_3_11(tmp_path):
+    old = tmp_path / "python3.9"
+    old.write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 'Python 3.9.2' && exit 0\nexit 1\n")
+    old.chmod(0o755)
+    result = run(["bash", "scripts/bootstrap.sh"], dict(os.environ, PYTHON=str(old)))
+    assert result.returncode == 1
+    assert "Python >= 3.11 is required" in result.stderr and "Python 3.9.2" in result.stderr
 
 
 def test_run_script_check_mode_migrates_and_loads_the_demo_once(tmp_path):
@@ -73,6 +84,7 @@ def test_run_script_check_mode_migrates_and_loads_the_demo_once(tmp_path):
     assert first.returncode == 0, first.stdout + first.stderr
     assert "run --check: OK" in first.stdout
     assert "gunicorn --workers 2 --bind 127.0.0.1:5000" in first.stdout
+    assert "scheduler command: .venv/bin/flask --app credit_service credit scheduler" in first.stdout
     assert "已加载 150 家机构" in first.stdout and "demo-admin-2026" in first.stdout
     with sqlite3.connect(instance / "credit.sqlite3") as conn:
         assert conn.execute("SELECT COUNT(*) FROM agencies").fetchone()[0] == 150
