@@ -4,12 +4,14 @@ grade → audit log. Plus four eyes, stale edits (409) and escaping."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from credit_service.agencies.models import Agency
 from credit_service.audit.models import AuditEvent
 from credit_service.core.enums import RecordStatus, Role
+from credit_service.core.web import today_local
 from credit_service.records.models import Record
 from tests.fixtures.agencies import make_uscc
 
@@ -31,14 +33,6 @@ def record_form(**overrides):
     return form
 
 
-def _grading_installed() -> bool:
-    try:
-        from credit_service.grading.services import regrade_agency  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def test_clerk_and_reviewer_take_an_agency_through_a_confirmed_violation(
         app, db, login, clerk, reviewer, admin):
     client = login(clerk)
@@ -51,12 +45,23 @@ def test_clerk_and_reviewer_take_an_agency_through_a_confirmed_violation(
     assert response.headers["Location"].endswith(f"/staff/agencies/{agency.uscc}")
     file_page = client.get(f"/staff/agencies/{agency.uscc}").get_data(as_text=True)
     assert agency.name in file_page and "档案时间线" in file_page
-    grade_before = (agency.current_grade, agency.current_score)
+    # ... and files the annual reports that are due (on time: by 31 March of the next year),
+    # so that no annual-report cap hides what the violation does to the grade.
+    today = today_local()
+    for year in (today.year - 2, today.year - 1):
+        if date(year + 1, 3, 1) <= today:
+            assert client.post(f"/staff/agencies/{agency.uscc}/annual-reports/new", data={
+                "year": str(year), "submitted_on": f"{year + 1}-03-01",
+                "publicised": "1"}).status_code == 302
+    # clean file, established 2014: 100 + 5 (no confirmed record in 12 months) -> A
+    assert (agency.current_grade, agency.current_score) == ("A", 105)
 
-    # 2. the clerk enters a draft from the catalog-driven form
+    # 2. the clerk enters a draft from the catalog-driven form (a general fine 40 days ago)
     form_page = client.get(f"/staff/agencies/{agency.uscc}/records/new").get_data(as_text=True)
     assert "发布虚假招聘信息" in form_page and "按目录缺省" in form_page
-    response = client.post(f"/staff/agencies/{agency.uscc}/records/new", data=record_form())
+    response = client.post(f"/staff/agencies/{agency.uscc}/records/new", data=record_form(
+        occurred_on=(today - timedelta(days=60)).isoformat(),
+        decided_on=(today - timedelta(days=40)).isoformat()))
     assert response.status_code == 302, response.get_data(as_text=True)
     record = db.session.scalar(select(Record).where(Record.agency_id == agency.id))
     assert record.status == RecordStatus.DRAFT and record.entered_by_id == clerk.id
@@ -72,11 +77,12 @@ def test_clerk_and_reviewer_take_an_agency_through_a_confirmed_violation(
     assert response.status_code == 302, response.get_data(as_text=True)
     assert record.status == RecordStatus.CONFIRMED and record.confirmed_by_id == reviewer.id
 
-    # 4. the grade reflects it once the grading feature is installed
+    # 4. the grade drops at once: 100 - 10 (general, in force 12 months), bonus gone -> B,
+    # and the file page explains it with the record's decision number
+    assert (agency.current_grade, agency.current_score) == ("B", 90)
     file_page = client.get(f"/staff/agencies/{agency.uscc}").get_data(as_text=True)
-    if _grading_installed():
-        assert (agency.current_grade, agency.current_score) != grade_before
-        assert "计分依据" in file_page or "得分" in file_page
+    explanation = file_page[file_page.index("计分依据"):]
+    assert record.decision_number in explanation and "-10" in explanation.replace("−", "-")
     client.post("/staff/logout")
 
     # 5. the admin finds every step in the audit log
