@@ -45,6 +45,7 @@ def test_clerk_and_reviewer_take_an_agency_through_a_confirmed_violation(
     assert response.headers["Location"].endswith(f"/staff/agencies/{agency.uscc}")
     file_page = client.get(f"/staff/agencies/{agency.uscc}").get_data(as_text=True)
     assert agency.name in file_page and "档案时间线" in file_page
+    assert f'href="/agencies/{agency.uscc}">公开页面</a>' in file_page
     # ... and files the annual reports that are due (on time: by 31 March of the next year),
     # so that no annual-report cap hides what the violation does to the grade.
     today = today_local()
