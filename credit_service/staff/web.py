@@ -50,34 +50,70 @@ def version_arg(data: dict) -> int | None:
         return None
 
 
-def latest_change(obj) -> dict | None:
-    """The audit log's latest row for ``obj``: who changed it and which fields."""
+def changes_since(obj, expected_version=None) -> dict | None:
+    """What happened to ``obj`` after the version the editor started from: every audit row
+    that produced a newer version, their authors, and each changed field's value at the
+    editor's version next to its current value (enum codes shown with their Chinese label).
+    Without a usable version, the latest row alone."""
     from credit_service.audit.models import AuditEvent
     from credit_service.auth.models import User
     from credit_service.extensions import db
 
-    event = db.session.scalar(
+    events = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.object_type == obj.__tablename__, AuditEvent.object_id == str(obj.id))
         .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
-    if event is None:
+        .limit(50)
+    ).all()
+    if not events:
         return None
-    user = db.session.get(User, event.actor_id) if event.actor_id else None
-    before, after = event.before or {}, event.after or {}
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        expected = None
+    newer = [e for e in events if expected is not None
+             and isinstance((e.after or {}).get("version"), int) and e.after["version"] > expected]
+    chosen = list(reversed(newer)) or [events[0]]  # oldest first
+    first_before: dict = {}
+    last_after: dict = {}
+    for event in chosen:
+        for key, value in (event.before or {}).items():
+            first_before.setdefault(key, value)
+        last_after.update(event.after or {})
     ignored = {"version", "updated_at", "created_at"}
     labels = field_labels()
     changes = [
-        (labels.get(key, key), before.get(key), after.get(key))
-        for key in after
-        if key not in ignored and before.get(key) != after.get(key)
+        (labels.get(key, key), _display(obj, key, first_before.get(key)),
+         _display(obj, key, last_after.get(key)))
+        for key in last_after
+        if key not in ignored and first_before.get(key) != last_after.get(key)
     ]
+    authors: list[str] = []
+    for event in chosen:
+        user = db.session.get(User, event.actor_id) if event.actor_id else None
+        name = user.display_name if user else event.actor_label
+        if name not in authors:
+            authors.append(name)
     return {
-        "event": event,
-        "changed_by": user.display_name if user else event.actor_label,
+        "event": chosen[-1],
+        "events": chosen,
+        "changed_by": "、".join(authors),
         "changes": changes,
     }
+
+
+def _display(obj, key: str, value):
+    """An audited value as staff read it: enum codes as their Chinese label."""
+    column = obj.__table__.columns.get(key)
+    enum_cls = getattr(getattr(column, "type", None), "enum_class", None)
+    if enum_cls is not None and isinstance(value, str):
+        try:
+            return enum_cls(value).label
+        except ValueError:
+            return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else value
 
 
 def field_labels() -> dict[str, str]:
@@ -93,8 +129,8 @@ def field_labels() -> dict[str, str]:
 
 
 def stale_context(exc) -> dict:
-    """Template context for a StaleWrite: message plus the latest change of the object."""
-    info = latest_change(exc.obj) or {}
+    """Template context for a StaleWrite: message plus what changed since the editor's version."""
+    info = changes_since(exc.obj, getattr(exc, "expected_version", None)) or {}
     return {"message": exc.message, "current_version": exc.obj.version, **info}
 
 

@@ -231,3 +231,29 @@ def test_each_web_write_makes_one_audit_row(db, login, clerk):
     assert count() == before + 1
     client.post("/staff/agencies/new", data=AGENCY_FORM)  # refused duplicate: nothing written
     assert count() == before + 1
+
+
+def test_stale_edit_lists_every_change_since_the_editors_version(db, login, create_user,
+                                                                  dummy_agency):
+    first = create_user(Role.CLERK, display_name="第一位")
+    second = create_user(Role.CLERK, display_name="第二位")
+    late = create_user(Role.CLERK, display_name="迟到的人")
+    form = {**{k: v for k, v in AGENCY_FORM.items() if k != "uscc"}, "name": dummy_agency.name}
+    original_address = dummy_agency.address
+    assert login(first).post(f"/staff/agencies/{dummy_agency.uscc}/edit", data={
+        **form, "address": "第一次改的地址", "version": "1"}).status_code == 302
+    assert login(second).post(f"/staff/agencies/{dummy_agency.uscc}/edit", data={
+        **form, "address": "第一次改的地址", "status": "deregistered",
+        "version": "2"}).status_code == 302
+    # the late editor opened the form at version 1 and saves over both changes
+    response = login(late).post(f"/staff/agencies/{dummy_agency.uscc}/edit", data={
+        **form, "address": "迟到的地址", "version": "1"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "共有 2 次修改" in page and "第一位、第二位" in page
+    # both fields, from the value the late editor saw to the current one; enum as its label
+    assert re.search(rf"<td>住所</td><td><del>{re.escape(original_address)}</del></td>"
+                     r"<td><ins>第一次改的地址</ins></td>", page)
+    assert "<td>登记状态</td><td><del>存续</del></td><td><ins>注销</ins></td>" in page
+    assert 'value="迟到的地址"' in page and 'name="version" value="3"' in page
+    assert dummy_agency.address == "第一次改的地址" and dummy_agency.version == 3
