@@ -303,7 +303,9 @@ SUMMARY_LABELS = {
     "score": "信用分", "black_list": "严重违法失信名单", "red_list": "诚信服务示范机构名单",
     "list": "名单", "state": "状态", "step": "环节", "date": "日期",
     "document_number": "文书号", "entries": "名单条目", "count": "条目数",
-    "period": "公布期", "records": "失信记录",
+    "period": "公布期", "records": "失信记录", "legal_rep_name": "法定代表人",
+    "address": "住所", "agency_status": "登记状态", "kinds": "机构类型",
+    "honours": "守信记录", "licences": "许可与备案", "annual_reports": "年度报告",
 }
 
 
@@ -369,5 +371,6 @@ def verify(code: str, content: bytes | None = None) -> VerifyResult:
                 newer_summary = spec.summary
     if not result.current:
         result.changes_since = describe_changes(document.summary, newer_summary) or [
-            "该文件已被新版本取代，内容以最新版本为准。"]
+            "该文件已被新版本取代，内容以最新版本为准。" if result.superseded_at is not None
+            else "该文件所依据的数据已更新，内容以最新版本为准。"]
     return result

@@ -4,7 +4,11 @@ regenerated off the request path when their data changes."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
+from decimal import Decimal
+from types import SimpleNamespace
 
 from flask import render_template
 
@@ -71,7 +75,7 @@ def build_list_pdf(kind: str):
         from publication import render_long_table
 
         rows = services.list_rows(kind)
-        now = utcnow()
+        as_of = services.list_data_as_of(kind)
         title = LIST_TITLES[kind]
         columns = COLUMNS[kind]
         table = [[_cell(row[c.key]) for c in columns] for row in rows]
@@ -79,13 +83,13 @@ def build_list_pdf(kind: str):
         def render(stamp):
             return render_long_table(
                 title=title,
-                intro=f"共 {len(rows)} 条，数据截至 {local_datetime(now)}。"
+                intro=f"共 {len(rows)} 条，数据截至 {local_datetime(as_of)}。"
                       "本名单依法公开，不含个人身份证号码、联系电话等个人信息。",
                 headers=[c.header for c in columns], widths=PDF_WIDTHS[kind], rows=table,
                 stamp=stamp, landscape=True, layout=PDF_LAYOUT[kind])
 
         return DocumentSpec(title=title, summary=_list_summary(kind, rows),
-                            fingerprint=services.fingerprint_of(rows), data_as_of=now,
+                            fingerprint=services.fingerprint_of(rows), data_as_of=as_of,
                             render=render)
 
     return builder
@@ -96,11 +100,11 @@ def build_list_file(kind: str, fmt: str):
 
     def builder(key: str) -> DocumentSpec:
         rows = services.list_rows(kind)
-        now = utcnow()
-        meta = {"title": LIST_TITLES[kind], "data_as_of": now, "count": len(rows)}
+        as_of = services.list_data_as_of(kind)
+        meta = {"title": LIST_TITLES[kind], "data_as_of": as_of, "count": len(rows)}
         return DocumentSpec(title=f"{LIST_TITLES[kind]}（{fmt.upper()}）",
                             summary=_list_summary(kind, rows),
-                            fingerprint=services.fingerprint_of(rows), data_as_of=now,
+                            fingerprint=services.fingerprint_of(rows), data_as_of=as_of,
                             content=writer(kind, rows, meta), media_type=media_type)
 
     return builder
@@ -116,6 +120,54 @@ def _cell(value) -> str:
 
 # --- credit report -------------------------------------------------------------------------
 
+# Agency columns a credit report may print. Private (contact_phone, ID number) and
+# bookkeeping columns (version, timestamps) stay out, so editing them does not make the
+# report "stale" with nothing to show for it on /verify.
+_AGENCY_EXCLUDED = {"id", "contact_phone", "legal_rep_id_number", "version", "created_at",
+                    "updated_at"}
+
+
+def _plain(value):
+    """A JSON-ready, order-stable copy of a template context value (model rows,
+    dataclasses, plain row namespaces, enums, dates, decimals)."""
+    from credit_service.agencies.models import Agency
+
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Agency):
+        data = {column.key: getattr(value, column.key) for column in Agency.__mapper__.column_attrs
+                if column.key not in _AGENCY_EXCLUDED}
+        data["kinds"] = value.kinds
+        return _plain(data)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, SimpleNamespace):
+        return _plain(vars(value))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def report_context(profile) -> dict:
+    """Exactly what ``public/report_pdf.html`` receives, minus the generation time."""
+    return {"p": profile}
+
+
+def report_content_fingerprint(profile) -> str:
+    """A digest of everything the report template can print: the agency's public
+    columns, the assessment and its explanation, every public record (facts, authority,
+    in-force and repair-eligible dates), list status, honours, licences, annual reports.
+    Built from the template's own context, so a field added to the report is covered."""
+    return services.fingerprint_of(_plain(report_context(profile)))
+
 
 def _report_data(uscc: str):
     agency = services.get_agency(uscc)
@@ -126,21 +178,21 @@ def _report_data(uscc: str):
 
 
 def report_fingerprint(uscc: str) -> str | None:
-    profile, summary = _report_data(uscc)
+    profile, _summary = _report_data(uscc)
     if profile is None:
         return None
-    return services.fingerprint_of([summary, profile.explanation])
+    return report_content_fingerprint(profile)
 
 
 def build_credit_report(uscc: str) -> DocumentSpec | None:
     profile, summary = _report_data(uscc)
     if profile is None:
         return None
-    now = utcnow()
-    html = render_template("public/report_pdf.html", p=profile, generated_at=now)
+    html = render_template("public/report_pdf.html", **report_context(profile),
+                           generated_at=utcnow())
     return DocumentSpec(title=f"信用报告（{profile.agency.name}）", html=html, summary=summary,
-                        fingerprint=services.fingerprint_of([summary, profile.explanation]),
-                        data_as_of=now)
+                        fingerprint=report_content_fingerprint(profile),
+                        data_as_of=services.report_data_as_of(profile))
 
 
 def _register() -> None:

@@ -510,17 +510,78 @@ def agency_profile(agency: Agency) -> Profile:
 
 def profile_summary(profile: Profile) -> dict:
     """Public facts a credit report states, compared on /verify to say what changed."""
+    agency = profile.agency
     return {
-        "agency_name": profile.agency.name,
-        "uscc": profile.agency.uscc,
+        "agency_name": agency.name,
+        "uscc": agency.uscc,
+        "legal_rep_name": agency.legal_rep_name,
+        "address": agency.address,
+        "agency_status": agency.status.label if agency.status else "",
+        "kinds": "、".join(kind.label for kind in agency.kinds),
         "grade": Grade(profile.grade).label if profile.grade else "暂无评价",
         "score": profile.assessment.score if profile.assessment is not None else None,
         "black_list": (f"已列入（决定书 {profile.black.decision_number or ''}）"
                        if profile.black else "未列入"),
-        "red_list": "已列入" if profile.red else "未列入",
-        "records": [f"{r.decided_on.isoformat()} {r.violation}（{r.decision_number}）"
+        "red_list": (f"已列入（有效期至 {profile.red.expires_on or ''}）"
+                     if profile.red else "未列入"),
+        "records": [f"{r.decided_on.isoformat()} {r.violation}（{r.decision_number}，"
+                    f"{r.authority}）公示至 {r.in_force_until or ''}，"
+                    f"{r.repair_eligible_from or ''} 起可申请修复"
                     for r in profile.records],
+        "honours": [f"{h.title}（{h.issuer}，{h.document_number}，{h.granted_on}）"
+                    for h in profile.honours],
+        "licences": [f"{lic.kind.label} {lic.number}（{lic.issuer}，有效期至 "
+                     f"{lic.valid_until or '长期'}，{lic.status.label}）"
+                     for lic in profile.licences],
+        "annual_reports": [f"{r.year} 年度："
+                           + (f"{r.submitted_on} 报送，{'按时' if r.on_time else '逾期'}"
+                              if r.submitted_on else "未报送")
+                           for r in profile.annual_reports],
     }
+
+
+def _latest(*times) -> dt.datetime | None:
+    aware = []
+    for value in times:
+        if value is None:
+            continue
+        if value.tzinfo is None:  # SQLite returns naive UTC
+            value = value.replace(tzinfo=dt.UTC)
+        aware.append(value)
+    return max(aware) if aware else None
+
+
+def report_data_as_of(profile: Profile) -> dt.datetime:
+    """When the data a credit report shows last changed: the latest write to the agency,
+    its records, listings, honours, licences and annual reports, or the assessment —
+    not the moment the PDF happens to be rendered."""
+    agency_id = profile.agency.id
+    times = [profile.agency.updated_at]
+    for model in (Record, Listing, Honour, Licence, AnnualReport):
+        times.append(db.session.scalar(
+            select(func.max(model.updated_at)).where(model.agency_id == agency_id)))
+    if profile.assessment is not None:
+        times.append(db.session.scalar(
+            select(Assessment.created_at).where(Assessment.id == profile.assessment.id)))
+    return _latest(*times) or dt.datetime.now(dt.UTC)
+
+
+def list_data_as_of(kind: str) -> dt.datetime:
+    """When the list's data last changed: the latest write to a listing of that list
+    (removals included), to a listed agency and, for the red list, to a red-list honour."""
+    list_kind = ListKind(kind)
+    times = [db.session.scalar(
+        select(func.max(Listing.updated_at)).where(Listing.list_kind == list_kind))]
+    listed = select(Listing.agency_id).where(Listing.list_kind == list_kind,
+                                             Listing.state == ListingState.PUBLISHED)
+    if list_kind == ListKind.RED:
+        times.append(db.session.scalar(
+            select(func.max(Honour.updated_at)).where(Honour.kind == HonourKind.RED_LIST)))
+        listed = listed.union(select(Honour.agency_id).where(
+            Honour.kind == HonourKind.RED_LIST, Honour.revoked_on.is_(None)))
+    times.append(db.session.scalar(
+        select(func.max(Agency.updated_at)).where(Agency.id.in_(listed))))
+    return _latest(*times) or dt.datetime.now(dt.UTC)
 
 
 def fingerprint_of(data) -> str:
