@@ -6,12 +6,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from credit_service.core.errors import DomainError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+CSRF_MESSAGE = "页面已过期或无法确认表单来自本网站（安全校验未通过），您的内容未提交。请返回上一页，刷新后重新提交。"
 HTTP_MESSAGES = {
     400: "请求有误",
     401: "请先登录",
@@ -56,6 +58,14 @@ def register_error_handlers(app: Flask) -> None:
                             errors=exc.errors),
             exc.status,
         )
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        # Mostly an expired or reopened page, so say what to do rather than "bad request".
+        message = CSRF_MESSAGE
+        if wants_json():
+            return error_payload(400, message, {"csrf_token": [exc.description]}), 400
+        return render_template("errors/error.html", status=400, message=message, errors={}), 400
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
