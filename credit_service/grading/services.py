@@ -295,14 +295,32 @@ def _in_effect(agency_id: int, as_of: dt.date) -> Assessment | None:
 @transactional
 def regrade_agency(agency: Agency, *, as_of: dt.date | None = None, actor=None) -> Assessment | None:
     """Recompute one agency's grade as of ``as_of`` (default today) in the caller's
-    transaction. Returns the new ``Assessment`` if score, grade or explanation changed,
-    else None. Updates ``agency.current_grade/current_score`` unless a later assessment
-    exists, and writes a change-feed entry when the grade moves."""
+    transaction. Returns the new ``Assessment`` as of ``as_of`` if score, grade or
+    explanation changed, else None, and writes a change-feed entry when the live grade
+    moves.
+
+    A regrade dated in the past (a listing step or a case effect dated when it was
+    decided) writes the history row for that date and then also regrades as of the live
+    date — today, or the latest live row's date if that is later — so the agency's
+    ``current_grade`` and latest assessment never stay behind a backdated event."""
+    today = _today()
+    as_of = as_of or today
+    db.session.flush()  # the caller's pending writes must be visible to the loader
+    assessment = _regrade_on(agency, as_of, actor)
+    latest = current_assessment(agency)
+    live_on = max(today, latest.as_of) if latest is not None else today
+    if as_of < live_on:
+        _regrade_on(agency, live_on, actor)
+    return assessment
+
+
+def _regrade_on(agency: Agency, as_of: dt.date, actor) -> Assessment | None:
+    """``regrade_agency`` for one date: compare with the row in effect on ``as_of`` and
+    write a new one if the result differs; the agency's current grade only moves when
+    no later live row exists."""
     from credit_service.audit.services import record_audit
     from credit_service.feed.services import record_change
 
-    as_of = as_of or _today()
-    db.session.flush()  # the caller's pending writes must be visible to the loader
     rulesets = get_rulesets()
     ceilings = _ceilings(as_of, ids=[agency.id])
     [agency_input] = _load_inputs([(agency.id, agency.uscc, agency.established_on)],

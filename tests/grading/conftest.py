@@ -9,6 +9,16 @@ import pytest
 AS_OF = dt.date(2026, 11, 26)
 
 
+@pytest.fixture(autouse=True)
+def _today_is_as_of(monkeypatch):
+    """The services' "today" (``today_local``, read lazily) is AS_OF: a regrade dated in
+    the past also regrades as of today, and the expected values must not depend on the
+    day the tests run."""
+    import credit_service.core.web as web
+
+    monkeypatch.setattr(web, "today_local", lambda: AS_OF)
+
+
 @pytest.fixture
 def graded_agency(db, create_agency):
     """An established agency with every annual report filed on time (so only what a test

@@ -93,9 +93,26 @@ def test_a_record_past_its_window_changes_nothing_stored(
 def test_bulk_and_single_regrade_agree_and_are_deterministic(
         db, graded_agency, create_record, create_honour, records, honours):
     agency = _file(graded_agency, create_record, create_honour, records, honours)
+    twin = _file(graded_agency, create_record, create_honour, records, honours)
     first = services.regrade_agency(agency, as_of=AS_OF)
     assert services.regrade_agency(agency, as_of=AS_OF) is None
     assert services.preview(agency, AS_OF).to_dict()["lines"] == first.explanation["lines"]
+    # The set-based regrade agrees with the single one: nothing to write for ``agency``,
+    # and its twin (the same file, graded only in bulk) gets the same result.
+    summary = services.regrade_all(as_of=AS_OF)
+    assert summary["changed"] >= 1 and summary["unchanged"] >= 1
+    db.session.expire_all()
+    assert services.current_assessment(agency).id == first.id
+    bulk = services.current_assessment(twin)
+    assert (bulk.as_of, bulk.score, bulk.grade) == (AS_OF, first.score, first.grade)
+    def _lines(assessment):  # the twin's records and honours have other ids and numbers
+        return [(ln["kind"], ln["rule"], ln["points"], ln["until"])
+                for ln in assessment.explanation["lines"]]
+
+    assert _lines(bulk) == _lines(first)
+    assert bulk.explanation["next_change"] == first.explanation["next_change"]
+    assert (twin.current_score, twin.current_grade) == (first.score, first.grade)
+    assert services.regrade_agency(twin, as_of=AS_OF) is None
     data = first.explanation
     assert sum(ln["points"] for ln in data["lines"] if ln["kind"] in ("deduction", "bonus")) \
         == data["score"] - 100

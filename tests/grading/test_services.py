@@ -342,3 +342,26 @@ def test_bulk_written_rows_read_back_like_orm_written_ones(db, graded_agency, cr
                                     "fingerprint": bulk_row.explanation["fingerprint"]}
     assert (bulk.current_grade, bulk.current_score) == (bulk_row.grade, bulk_row.score)
     assert bulk.version == version  # derived data: no optimistic-lock bump
+
+
+def test_backdated_event_also_brings_the_live_grade_up_to_date(db, graded_agency, create_record):
+    """A black-list decision dated a month before the latest assessment: the history row
+    for that date and the live grade (as of today) both become D."""
+    from credit_service.core.enums import ListingState, ListKind
+    from credit_service.lists.models import Listing
+
+    agency = graded_agency()
+    record = create_record(agency, decided_on=D(2026, 9, 1), occurred_on=D(2026, 8, 1))
+    assert services.regrade_agency(agency).as_of == AS_OF  # today
+    assert (agency.current_grade, agency.current_score) == (Grade.B, 90)
+    db.session.add(Listing(agency_id=agency.id, list_kind=ListKind.BLACK,
+                           state=ListingState.DECIDED, basis_record_id=record.id, reason="拖欠工资",
+                           proposed_on=D(2026, 9, 5), decided_on=D(2026, 10, 26),
+                           expires_on=D(2029, 10, 26)))
+    backdated = services.regrade_agency(agency, as_of=D(2026, 10, 26))
+    assert (backdated.as_of, backdated.grade) == (D(2026, 10, 26), Grade.D)
+    live = services.current_assessment(agency)
+    assert (live.as_of, live.grade, live.score) == (AS_OF, Grade.D, 90)
+    db.session.expire(agency)
+    assert (agency.current_grade, agency.current_score) == (Grade.D, 90)
+    assert services.assessment_on(agency, D(2026, 11, 1)).grade == Grade.D
