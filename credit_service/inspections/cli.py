@@ -9,7 +9,8 @@ def register(group: click.Group) -> None:
     @group.command("draw")
     @click.option("--plan", "plan_id", type=int, required=True, help="抽查计划编号")
     @click.option("--seed", default=None, help="随机种子（不填则使用计划已公布的种子或随机生成）")
-    @click.option("--replay", is_flag=True, help="仅用已保存的种子重算并核对，不写入")
+    @click.option("--replay", is_flag=True,
+                  help="仅用抽取时保存的输入和种子重算，核对抽查对象和人员配对，不写入")
     def draw_command(plan_id: int, seed: str | None, replay: bool) -> None:
         """双随机抽取：按信用等级比例抽取检查对象并随机选派检查人员。"""
         from credit_service.audit.context import acting_as
@@ -20,11 +21,16 @@ def register(group: click.Group) -> None:
             with acting_as("cli"):
                 plan = services.get_plan(plan_id)
                 if replay:
-                    result = services.replay_draw(plan)
-                    stored = sorted(t.agency.uscc for t in plan.targets)
-                    same = stored == sorted(t.uscc for t in result.targets)
-                    click.echo(f"种子 {plan.seed}：重算结果与保存结果{'一致' if same else '不一致'}")
-                    if not same:
+                    report = services.replay_draw(plan)
+                    verdict = "一致" if report.consistent else "不一致"
+                    click.echo(f"种子 {plan.seed}：按抽取时保存的输入重算，结果与保存结果{verdict}")
+                    for what, same in (("随机种子", report.same_seed),
+                                       ("抽查对象", report.same_targets),
+                                       ("人员配对", report.same_pairings)):
+                        click.echo(f"  {what}：{'一致' if same else '不一致'}")
+                    if report.error:
+                        click.echo(f"  重算失败：{report.error}")
+                    if not report.consistent:
                         raise SystemExit(1)
                     return
                 services.run_draw(plan, None, seed=seed)

@@ -5,8 +5,11 @@ No database, no Flask, no clock: the result depends only on
 * ``seed``         — the published random seed (any string),
 * ``agencies``     — the eligible agencies (USCC, grade), in any order (sorted here by USCC),
 * ``ratios``       — sample ratio per grade code (SPEC.md §4.8: A+ 3 %, A 5 %, B 15 %,
-                     C 40 %, D 100 %; an ungraded/new agency is supervised as B),
-* ``inspectors``   — the inspector pool (user ids),
+                     C 40 %, D 100 %). An ungraded ("NEW") agency takes ``ratios["NEW"]``;
+                     the caller fills it from the rule set's ``[new_agency] supervised_as``
+                     grade (or passes ``new_supervised_as``) — nothing is assumed here,
+* ``inspectors``   — the inspector pool (numbers; the service passes per-plan
+                     pseudonymous numbers 1..n, never names),
 * ``conflicts``    — for each USCC, the inspector ids who may not inspect it (they entered a
                      violation record against it in the last 365 days).
 
@@ -38,7 +41,7 @@ from decimal import Decimal
 
 INSPECTORS_PER_TARGET = 2
 GRADE_ORDER = ("A+", "A", "B", "C", "D", "NEW")
-# SPEC.md §4.6: a new agency is supervised as B.
+# SPEC.md §4.6: a new agency is not graded; the rule set says which grade it is supervised as.
 UNGRADED = "NEW"
 
 
@@ -92,11 +95,14 @@ def _grade_sort_key(grade: str) -> tuple[int, str]:
     return (GRADE_ORDER.index(grade), grade) if grade in GRADE_ORDER else (len(GRADE_ORDER), grade)
 
 
-def ratio_for(grade: str, ratios: Mapping[str, object]) -> Decimal:
+def ratio_for(grade: str, ratios: Mapping[str, object],
+              new_supervised_as: str | None = None) -> Decimal:
+    """The ratio for ``grade``; "NEW" falls back to the ratio of ``new_supervised_as``
+    (the rule set's ``[new_agency] supervised_as``) only when that is given."""
     if grade in ratios:
         return Decimal(str(ratios[grade]))
-    if grade == UNGRADED and "B" in ratios:
-        return Decimal(str(ratios["B"]))
+    if grade == UNGRADED and new_supervised_as and new_supervised_as in ratios:
+        return Decimal(str(ratios[new_supervised_as]))
     raise DrawError(f"规则未给出等级 {grade} 的抽查比例")
 
 
@@ -106,6 +112,7 @@ def draw(
     ratios: Mapping[str, object],
     inspectors: Iterable[int],
     conflicts: Mapping[str, Iterable[int]] | None = None,
+    new_supervised_as: str | None = None,
 ) -> DrawResult:
     if not seed:
         raise DrawError("随机种子不能为空")
@@ -123,7 +130,7 @@ def draw(
     drawn: list[tuple[Candidate, str]] = []
     for grade in sorted(by_grade, key=_grade_sort_key):
         members = by_grade[grade]
-        ratio = ratio_for(grade, ratios)
+        ratio = ratio_for(grade, ratios, new_supervised_as)
         n = sample_size(ratio, len(members))
         ranked = sorted(((rank_key(seed, "agency", c.uscc), c) for c in members),
                         key=lambda kc: (kc[0], kc[1].uscc))

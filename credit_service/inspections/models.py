@@ -37,6 +37,9 @@ class InspectionPlan(TimestampMixin, db.Model):
     seed: Mapped[str | None] = mapped_column(String(64))  # published random seed
     drawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     published_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The draw's inputs as they were at draw time (services.build_snapshot): what a replay
+    # re-runs and what the public page publishes. None until drawn.
+    draw_snapshot: Mapped[dict | None] = mapped_column(JSON)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

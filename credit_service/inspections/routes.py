@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from credit_service.auth.models import User
@@ -12,6 +23,7 @@ from credit_service.core.enums import AgencyKind, InspectionOutcome, PenaltyKind
 from credit_service.core.errors import Conflict, ValidationFailed
 from credit_service.core.web import today_local
 from credit_service.extensions import db
+from credit_service.inspections import draw as draw_engine
 from credit_service.inspections import services
 from credit_service.inspections.models import InspectionPlan
 from credit_service.inspections.web import actor, parse_date, parse_int, staff_layout
@@ -230,4 +242,24 @@ def public_plan(plan_id: int):
     plan = db.session.get(InspectionPlan, plan_id)
     if plan is None or plan.published_on is None:
         abort(404)
-    return render_template("inspections/public_plan.html", plan=plan)
+    snap = services.public_snapshot(plan)
+    eligible: dict[str, list[str]] = {}
+    for uscc, grade in (snap or {}).get("agencies", []):
+        eligible.setdefault(grade, []).append(uscc)
+    return render_template("inspections/public_plan.html", plan=plan, snap=snap,
+                           eligible=eligible, pairings=services.public_pairings(plan),
+                           grade_order=draw_engine.GRADE_ORDER)
+
+
+@bp.get("/inspections/<int:plan_id>/draw.json")
+def public_plan_json(plan_id: int):
+    """The draw's inputs and stored result, to re-run the draw anywhere (no personal data)."""
+    plan = db.session.get(InspectionPlan, plan_id)
+    if plan is None or plan.published_on is None:
+        abort(404)
+    snap = services.public_snapshot(plan)
+    if snap is None:
+        abort(404)
+    body = json.dumps(snap, ensure_ascii=False, indent=1, sort_keys=True)
+    return current_app.response_class(body, mimetype="application/json", headers={
+        "Content-Disposition": f"attachment; filename=inspection-draw-{plan.id}.json"})

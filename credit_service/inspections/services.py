@@ -38,11 +38,14 @@ from credit_service.inspections.models import (
     SelfInspection,
 )
 
-# SPEC.md §4.8, used until the grading feature publishes the active rule set's ratios.
-DEFAULT_SUPERVISION_RATIOS = {"A+": 0.03, "A": 0.05, "B": 0.15, "C": 0.40, "D": 1.0, "NEW": 0.15}
+# SPEC.md §4.8 and §4.6, used only when the grading feature (the rule sets) is absent.
+DEFAULT_SUPERVISION_RATIOS = {"A+": 0.03, "A": 0.05, "B": 0.15, "C": 0.40, "D": 1.0}
+DEFAULT_NEW_SUPERVISED_AS = "B"
 # An inspector who entered a violation record against an agency within this many days
-# may not inspect it (回避: impartiality of 双随机 checks).
+# before the plan's start date may not inspect it (回避: impartiality of 双随机 checks).
 CONFLICT_DAYS = 365
+#: Identifies the layout of InspectionPlan.draw_snapshot (and of the public JSON file).
+SNAPSHOT_FORMAT = "credit-service/inspection-draw/1"
 
 
 class EnforcementKind(LabelledEnum):
@@ -53,15 +56,27 @@ class EnforcementKind(LabelledEnum):
     EMPLOYER_GUIDANCE = "employer_guidance", "指导和督促企业依法规范用工"
 
 
+def new_agency_supervised_as(as_of: dt.date | None = None) -> str:
+    """The grade an ungraded (新设, "NEW") agency is supervised as: the rule set's
+    ``[new_agency] supervised_as`` in force on ``as_of`` (SPEC.md §4.6)."""
+    try:
+        from credit_service.grading.services import active_ruleset
+    except ImportError:
+        return DEFAULT_NEW_SUPERVISED_AS
+    return str(active_ruleset(as_of)["new_agency"]["supervised_as"])
+
+
 def supervision_ratios(as_of: dt.date | None = None) -> dict[str, float]:
     """Sample ratio per grade code from the rule set in force on ``as_of`` (the one place
-    to switch; falls back to SPEC.md §4.8 when the grading feature is absent)."""
+    to switch; falls back to SPEC.md §4.8 when the grading feature is absent). "NEW" gets
+    the ratio of the grade the rule set supervises new agencies as."""
     try:
         from credit_service.grading.services import supervision_ratios as from_rules
     except ImportError:
-        return dict(DEFAULT_SUPERVISION_RATIOS)
-    ratios = {str(k): float(v) for k, v in from_rules(as_of).items()}
-    ratios.setdefault("NEW", ratios.get("B", DEFAULT_SUPERVISION_RATIOS["B"]))
+        ratios = dict(DEFAULT_SUPERVISION_RATIOS)
+    else:
+        ratios = {str(k): float(v) for k, v in from_rules(as_of).items()}
+    ratios["NEW"] = ratios[new_agency_supervised_as(as_of)]
     return ratios
 
 
@@ -153,16 +168,21 @@ def eligible_agencies(plan: InspectionPlan) -> list[Agency]:
     return list(db.session.scalars(query.order_by(Agency.uscc)))
 
 
-def conflicts_for(agencies: list[Agency], inspector_ids: list[int], on: dt.date
+def conflict_window_start(plan: InspectionPlan) -> dt.date:
+    """Records entered or decided on or after this day bar their inspector (回避): the
+    CONFLICT_DAYS before the plan's start date, whatever day the draw is run."""
+    return plan.starts_on - dt.timedelta(days=CONFLICT_DAYS)
+
+
+def conflicts_for(agencies: list[Agency], inspector_ids: list[int], since: dt.date
                   ) -> dict[str, set[int]]:
-    """USCC -> inspector ids who entered a record against the agency within CONFLICT_DAYS
-    before ``on`` (by the date the record was entered or decided, whichever is later;
-    any status, so a revoked record still counts — the point is impartiality)."""
+    """USCC -> inspector ids who entered a record against the agency on or after ``since``
+    (by the date the record was entered or decided, whichever is later; any status, so a
+    revoked record still counts — the point is impartiality)."""
     from credit_service.records.models import Record
 
     if not agencies or not inspector_ids:
         return {}
-    since = on - dt.timedelta(days=CONFLICT_DAYS)
     since_dt = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
     by_id = {a.id: a.uscc for a in agencies}
     rows = db.session.execute(
@@ -178,24 +198,96 @@ def conflicts_for(agencies: list[Agency], inspector_ids: list[int], on: dt.date
     return result
 
 
-def draw_inputs(plan: InspectionPlan, on: dt.date) -> tuple[list[Agency], dict]:
+def _plan_ratios(plan: InspectionPlan, supervised_as: str) -> dict[str, str]:
+    """The plan's ratios as exact decimal strings, "NEW" always present."""
+    ratios = {str(g): str(draw_engine.ratio_for(str(g), plan.ratios)) for g in plan.ratios}
+    if "NEW" not in ratios:
+        ratios["NEW"] = str(draw_engine.ratio_for("NEW", plan.ratios, supervised_as))
+    return ratios
+
+
+def build_snapshot(plan: InspectionPlan, seed: str) -> tuple[list[Agency], dict]:
+    """Everything the pure draw is given, as JSON, read from the database now.
+
+    Inspectors appear as per-plan pseudonymous numbers 1..n (position in the pool sorted
+    by account id), so the snapshot can be published without personal data and without
+    linking the same person across plans; ``inspector_user_ids`` (stripped from the public
+    copy) maps them back."""
     agencies = eligible_agencies(plan)
-    inspector_ids = sorted(pi.user_id for pi in plan.inspectors)
-    inputs = {
-        "agencies": [(a.uscc, (a.current_grade or Grade.NEW).value) for a in agencies],
-        "ratios": dict(plan.ratios),
-        "inspectors": inspector_ids,
-        "conflicts": conflicts_for(agencies, inspector_ids, on),
+    user_ids = sorted(pi.user_id for pi in plan.inspectors)
+    number = {uid: k for k, uid in enumerate(user_ids, start=1)}
+    since = conflict_window_start(plan)
+    supervised_as = new_agency_supervised_as(plan.starts_on)
+    conflicts = conflicts_for(agencies, user_ids, since)
+    snapshot = {
+        "format": SNAPSHOT_FORMAT,
+        "plan_id": plan.id,
+        "seed": seed,
+        "ratios": _plan_ratios(plan, supervised_as),
+        "new_agency_supervised_as": supervised_as,
+        "inspectors_per_target": draw_engine.INSPECTORS_PER_TARGET,
+        "conflict_window": {"days": CONFLICT_DAYS, "since": since.isoformat(),
+                            "plan_starts_on": plan.starts_on.isoformat()},
+        "agencies": [[a.uscc, (a.current_grade or Grade.NEW).value] for a in agencies],
+        "inspectors": [number[uid] for uid in user_ids],
+        "conflicts": sorted([uscc, number[uid]] for uscc, ids in conflicts.items()
+                            for uid in ids),
+        "inspector_user_ids": user_ids,
     }
-    return agencies, inputs
+    return agencies, snapshot
+
+
+def draw_from_snapshot(snapshot: dict) -> draw_engine.DrawResult:
+    """Re-run the pure draw on a stored (or published) snapshot."""
+    conflicts: dict[str, list[int]] = {}
+    for uscc, number in snapshot["conflicts"]:
+        conflicts.setdefault(uscc, []).append(number)
+    return draw_engine.draw(
+        snapshot["seed"],
+        [tuple(a) for a in snapshot["agencies"]],
+        snapshot["ratios"],
+        snapshot["inspectors"],
+        conflicts,
+    )
+
+
+def public_snapshot(plan: InspectionPlan) -> dict | None:
+    """The snapshot without the private number → account mapping, plus the stored
+    targets and pairings to compare a re-run against (the downloadable file)."""
+    if not plan.draw_snapshot:
+        return None
+    data = {k: v for k, v in plan.draw_snapshot.items() if k != "inspector_user_ids"}
+    pairings = public_pairings(plan)
+    data["targets"] = [
+        {"uscc": t.agency.uscc, "grade": t.grade.value, "inspectors": pairings[t.id]}
+        for t in sorted(plan.targets, key=lambda t: t.agency.uscc)
+    ]
+    return data
+
+
+def inspector_numbers(plan: InspectionPlan) -> dict[int, int]:
+    """Account id -> the plan's pseudonymous inspector number (1..n)."""
+    if plan.draw_snapshot and "inspector_user_ids" in plan.draw_snapshot:
+        ids = plan.draw_snapshot["inspector_user_ids"]
+    else:
+        ids = sorted(pi.user_id for pi in plan.inspectors)
+    return {int(uid): k for k, uid in enumerate(ids, start=1)}
+
+
+def public_pairings(plan: InspectionPlan) -> dict[int, list[int]]:
+    """Target id -> the pseudonymous numbers of its two inspectors (public page)."""
+    numbers = inspector_numbers(plan)
+    return {t.id: sorted(numbers.get(uid, 0) for uid in t.inspector_ids) for t in plan.targets}
 
 
 @transactional
-def run_draw(plan: InspectionPlan, actor: User | None, seed: str | None = None,
-             on: dt.date | None = None) -> InspectionPlan:
+def run_draw(plan: InspectionPlan, actor: User | None, seed: str | None = None
+             ) -> InspectionPlan:
     """Draw targets and inspectors once. The seed is the plan's announced seed, else the
-    one given, else a fresh random one; it is stored and published with the result so
-    anyone can re-run :func:`draw.draw` and obtain the same targets and pairings."""
+    one given, else a fresh random one. The inputs (eligible agencies with their grades
+    now, the pseudonymous inspector pool, the conflicts, the ratios) are stored on the plan
+    with the seed and published with the result, so anyone can re-run :func:`draw.draw`
+    on them and obtain the same targets and pairings, however the data change later."""
     # Lock the plan row so two simultaneous draws cannot both pass the check below.
     db.session.refresh(plan, with_for_update=True)
     if plan.drawn_at is not None:
@@ -204,21 +296,23 @@ def run_draw(plan: InspectionPlan, actor: User | None, seed: str | None = None,
         raise ValidationFailed("随机种子与计划公布的种子不一致",
                                {"seed": [f"本计划已公布随机种子 {plan.seed}"]})
     seed = (plan.seed or seed or secrets.token_hex(16)).strip()
-    on = on or _today()
-    agencies, inputs = draw_inputs(plan, on)
+    agencies, snap = build_snapshot(plan, seed)
     if not agencies:
         raise ValidationFailed("抽查范围内没有存续的机构", {"scope": ["请调整机构类型或区域范围"]})
     try:
-        result = draw_engine.draw(seed, **inputs)
+        result = draw_from_snapshot(snap)
     except draw_engine.DrawError as exc:
         raise ValidationFailed(str(exc), {"inspector_ids": [str(exc)]}) from exc
     by_uscc = {a.uscc: a for a in agencies}
+    user_ids = snap["inspector_user_ids"]
     before = snapshot(plan)
     plan.seed = seed
     plan.drawn_at = utcnow()
+    plan.draw_snapshot = snap
     for t in result.targets:
         plan.targets.append(InspectionTarget(
-            agency_id=by_uscc[t.uscc].id, grade=Grade(t.grade), inspector_ids=list(t.inspector_ids),
+            agency_id=by_uscc[t.uscc].id, grade=Grade(t.grade),
+            inspector_ids=[user_ids[k - 1] for k in t.inspector_ids],
         ))
     db.session.flush()
     record_audit("inspection_plan.draw", plan, actor=actor, before=before, after=snapshot(plan) | {
@@ -234,20 +328,54 @@ def sample_preview(plan: InspectionPlan) -> list[draw_engine.GradeSample]:
     for agency in eligible_agencies(plan):
         grade = (agency.current_grade or Grade.NEW).value
         counts[grade] = counts.get(grade, 0) + 1
+    ratios = _plan_ratios(plan, new_agency_supervised_as(plan.starts_on))
     order = {g: i for i, g in enumerate(draw_engine.GRADE_ORDER)}
     return [
-        draw_engine.GradeSample(g, n, str(draw_engine.ratio_for(g, plan.ratios)),
-                                draw_engine.sample_size(draw_engine.ratio_for(g, plan.ratios), n))
+        draw_engine.GradeSample(g, n, str(draw_engine.ratio_for(g, ratios)),
+                                draw_engine.sample_size(draw_engine.ratio_for(g, ratios), n))
         for g, n in sorted(counts.items(), key=lambda gn: (order.get(gn[0], 99), gn[0]))
     ]
 
 
-def replay_draw(plan: InspectionPlan, on: dt.date | None = None) -> draw_engine.DrawResult:
-    """Re-run the pure draw with the plan's stored seed against current data (verification)."""
-    if not plan.seed:
+@dataclass(frozen=True)
+class ReplayReport:
+    """A re-run of a stored draw compared with the targets and pairings stored."""
+
+    result: draw_engine.DrawResult
+    same_seed: bool
+    same_targets: bool
+    same_pairings: bool
+    error: str | None = None
+
+    @property
+    def consistent(self) -> bool:
+        return self.same_seed and self.same_targets and self.same_pairings
+
+
+def replay_draw(plan: InspectionPlan) -> ReplayReport:
+    """Re-run the pure draw on the inputs stored at draw time (not on today's data, which
+    change with every regrade) and compare targets (USCC, grade) and pairings."""
+    if plan.drawn_at is None or not plan.seed:
         raise Conflict("该计划尚未抽取")
-    _, inputs = draw_inputs(plan, on or _today())
-    return draw_engine.draw(plan.seed, **inputs)
+    snap = plan.draw_snapshot
+    if not snap:
+        raise Conflict("该计划抽取时未保存抽取输入（早于抽取输入快照功能），无法复核")
+    empty = draw_engine.DrawResult(seed=str(snap.get("seed")), targets=(), samples=())
+    try:
+        result = draw_from_snapshot(snap)
+    except (draw_engine.DrawError, KeyError, TypeError, ValueError) as exc:
+        return ReplayReport(empty, snap.get("seed") == plan.seed, False, False, str(exc))
+    numbers = inspector_numbers(plan)
+    stored = sorted((t.agency.uscc, t.grade.value,
+                     tuple(sorted(numbers.get(uid, 0) for uid in t.inspector_ids)))
+                    for t in plan.targets)
+    again = sorted((t.uscc, t.grade, tuple(t.inspector_ids)) for t in result.targets)
+    return ReplayReport(
+        result=result,
+        same_seed=snap.get("seed") == plan.seed,
+        same_targets=[s[:2] for s in stored] == [a[:2] for a in again],
+        same_pairings=stored == again,
+    )
 
 
 @transactional

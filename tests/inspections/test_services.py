@@ -33,22 +33,24 @@ def _plan(inspectors, actor, **kw):
 
 def test_same_seed_same_draw_on_this_database(graded_agencies, inspectors, reviewer):
     plan = _plan(inspectors, reviewer)
-    services.run_draw(plan, reviewer, seed="jiyuan-2021-demo", on=DRAW_DAY)
+    services.run_draw(plan, reviewer, seed="jiyuan-2021-demo")
     stored = sorted((t.agency.uscc, t.grade.value) for t in plan.targets)
     assert stored == [(u, g) for u, g, _ in GOLDEN]
     ids = sorted(u.id for u in inspectors)
-    expected = draw("jiyuan-2021-demo", AGENCIES, RATIOS, ids)
+    # the draw runs on the per-plan pseudonymous numbers 1..5 (account ids in order)
+    expected = draw("jiyuan-2021-demo", AGENCIES, RATIOS, [1, 2, 3, 4, 5])
     assert sorted((t.agency.uscc, tuple(t.inspector_ids)) for t in plan.targets) == \
-        [(t.uscc, t.inspector_ids) for t in expected.targets]
+        [(t.uscc, tuple(ids[k - 1] for k in t.inspector_ids)) for t in expected.targets]
     assert plan.seed == "jiyuan-2021-demo"
-    assert services.replay_draw(plan, on=DRAW_DAY) == expected
+    report = services.replay_draw(plan)
+    assert report.result == expected and report.consistent
 
 
 def test_sample_preview_matches_draw(graded_agencies, inspectors, reviewer):
     plan = _plan(inspectors, reviewer)
     preview = services.sample_preview(plan)
-    services.run_draw(plan, reviewer, seed="any", on=DRAW_DAY)
-    assert preview == list(services.replay_draw(plan, on=DRAW_DAY).samples)
+    services.run_draw(plan, reviewer, seed="any")
+    assert preview == list(services.replay_draw(plan).result.samples)
     assert [(s.grade, s.eligible, s.sample_size) for s in preview] == [
         ("A+", 2, 1), ("A", 2, 1), ("B", 12, 2), ("C", 4, 2), ("D", 4, 4), ("NEW", 2, 1)]
 
@@ -56,17 +58,17 @@ def test_sample_preview_matches_draw(graded_agencies, inspectors, reviewer):
 def test_plan_seed_announced_beforehand_is_used(graded_agencies, inspectors, reviewer):
     plan = _plan(inspectors, reviewer, seed="announced")
     with pytest.raises(ValidationFailed):
-        services.run_draw(plan, reviewer, seed="other", on=DRAW_DAY)
-    services.run_draw(plan, reviewer, on=DRAW_DAY)
+        services.run_draw(plan, reviewer, seed="other")
+    services.run_draw(plan, reviewer)
     assert plan.seed == "announced"
 
 
 def test_draw_only_once_and_random_seed_when_none(graded_agencies, inspectors, reviewer):
     plan = _plan(inspectors, reviewer)
-    services.run_draw(plan, reviewer, on=DRAW_DAY)
+    services.run_draw(plan, reviewer)
     assert plan.seed and len(plan.seed) == 32
     with pytest.raises(Conflict):
-        services.run_draw(plan, reviewer, on=DRAW_DAY)
+        services.run_draw(plan, reviewer)
 
 
 def test_scope_kinds_and_districts(create_agency, inspectors, reviewer):
@@ -85,15 +87,16 @@ def test_conflict_rule(create_agency, create_record, inspectors, reviewer):
                   occurred_on=dt.date(2020, 8, 1))
     create_record(target, entered_by_id=b.id, status=RecordStatus.REVOKED,
                   decided_on=dt.date(2021, 1, 10), occurred_on=dt.date(2021, 1, 2))
-    # the old one: decided more than 365 days before the draw; created_at is "now" (2026),
-    # so both dates are checked — only records entered and decided long ago are ignored
-    conflicts = services.conflicts_for([target], [u.id for u in inspectors], DRAW_DAY)
+    # created_at is "now" (2026), so both dates are checked — only records entered and
+    # decided long ago are ignored
+    conflicts = services.conflicts_for([target], [u.id for u in inspectors],
+                                       DRAW_DAY - dt.timedelta(days=365))
     assert conflicts == {target.uscc: {a.id, b.id}}
     for seed in ("s1", "s2", "s3", "s4", "s5", "s6"):
         result = draw(seed, [(target.uscc, "D")], RATIOS, [u.id for u in inspectors], conflicts)
         assert not set(result.targets[0].inspector_ids) & {a.id, b.id}
     plan = _plan(inspectors, reviewer)
-    services.run_draw(plan, reviewer, seed="s1", on=DRAW_DAY)
+    services.run_draw(plan, reviewer, seed="s1")
     assert not set(plan.targets[0].inspector_ids) & {a.id, b.id}
 
 
@@ -106,8 +109,8 @@ def test_conflict_window_is_365_days(app, db, create_agency, create_record, insp
     db.session.query(Record).filter_by(id=record.id).update(
         {"created_at": dt.datetime(2020, 5, 5, tzinfo=dt.UTC)})
     ids = [u.id for u in inspectors]
-    assert services.conflicts_for([target], ids, dt.date(2021, 5, 5)) == {target.uscc: {ids[0]}}
-    assert services.conflicts_for([target], ids, dt.date(2021, 5, 6)) == {}
+    assert services.conflicts_for([target], ids, dt.date(2020, 5, 5)) == {target.uscc: {ids[0]}}
+    assert services.conflicts_for([target], ids, dt.date(2020, 5, 6)) == {}
 
 
 def test_plan_validation(db, inspectors, reviewer):
@@ -121,7 +124,7 @@ def test_plan_validation(db, inspectors, reviewer):
 def test_results_open_draft_records_and_publication(app, graded_agencies, inspectors, reviewer,
                                                     clerk, client):
     plan = _plan(inspectors, reviewer)
-    services.run_draw(plan, reviewer, seed="jiyuan-2021-demo", on=DRAW_DAY)
+    services.run_draw(plan, reviewer, seed="jiyuan-2021-demo")
     with pytest.raises(Conflict):  # not drawn yet
         services.publish_plan(_plan(inspectors, reviewer), reviewer)
     first, second = plan.targets[0], plan.targets[1]

@@ -39,9 +39,11 @@ def test_ratios_switch_to_grading_service(monkeypatch):
     fake = types.ModuleType("credit_service.grading.services")
     fake.supervision_ratios = lambda as_of=None: {"A+": 0.1, "A": 0.1, "B": 0.2, "C": 0.5,
                                                    "D": 1.0}
+    # [new_agency] supervised_as of the rule set decides the NEW ratio (not a fixed B)
+    fake.active_ruleset = lambda as_of=None: {"new_agency": {"supervised_as": "C"}}
     monkeypatch.setitem(sys.modules, "credit_service.grading.services", fake)
     assert insp.supervision_ratios() == {"A+": 0.1, "A": 0.1, "B": 0.2, "C": 0.5, "D": 1.0,
-                                         "NEW": 0.2}
+                                         "NEW": 0.5}
 
 
 def test_fingerprint_ignores_generation_time(app):
