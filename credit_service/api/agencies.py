@@ -29,7 +29,7 @@ from credit_service.api.schemas import (
     StaffAgency,
 )
 from credit_service.auth.permissions import Capability
-from credit_service.core.errors import NotFound, ValidationFailed
+from credit_service.core.errors import Conflict, NotFound, ValidationFailed
 
 blp = ApiBlueprint("agencies", __name__, tag="机构",
                    description="机构查询（公开）与机构档案维护（工作人员）")
@@ -73,7 +73,11 @@ class AgencyDetail(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="未找到该机构")
     @blp.alt_response(422, schema=ErrorSchema, description="统一社会信用代码无效")
     def get(self, uscc):
-        """机构公开信用档案：等级及说明、名单状态、失信记录、守信记录、许可证、年报"""
+        """机构公开信用档案：等级及说明、名单状态、失信记录、守信记录、许可证、年报
+
+        响应头 `ETag`：带 `If-None-Match` 重复请求未变化时返回 304；工作人员修改该机构
+        （PATCH）时也可作为 `If-Match` 回传，档案自读取后有变化则返回 409。
+        """
         code = valid_uscc(uscc)
         stamp = profiles.stamp(code)
         if stamp is None:
@@ -95,7 +99,8 @@ class AgencyDetail(MethodView):
                       description="版本已过期（响应中 current_version 为当前版本）")
     @blp.doc(parameters=[{
         "in": "header", "name": "If-Match", "required": False,
-        "description": "版本标签（\"v3\"）或版本号；也可在请求体中提交 version",
+        "description": "版本标签（\"v3\"）、版本号，或 GET 该机构时返回的 ETag"
+                       "（档案自读取后有任何变化即返回 409）；也可在请求体中提交 version",
         "schema": {"type": "string"},
     }])
     def patch(self, data, uscc):
@@ -103,20 +108,35 @@ class AgencyDetail(MethodView):
         agency = agency_by_uscc(uscc)
         expected = data.pop("version", None)
         if expected is None:
-            expected = _version_from_if_match()
+            expected = _version_from_if_match(agency)
         agency = update_agency(agency, data, presenters.actor(), expected)
         return agency, 200, {"ETag": f'"v{agency.version}"'}
 
 
 _IF_MATCH = re.compile(r'^(?:W/)?"?v?(\d{1,9})"?$')
+_PROFILE_ETAG = re.compile(r'^(?:W/)?"?([0-9a-f]{40})"?$')
 
 
-def _version_from_if_match() -> int | None:
+def _version_from_if_match(agency) -> int | None:
+    """The version an If-Match stands for: a write's ``"v3"`` (or ``3``), or the ETag of
+    ``GET /agencies/<uscc>`` — that one names the whole public profile, so it stands for the
+    current version only while the profile is unchanged; otherwise 409 with the current
+    version, as for any stale write."""
     header = (request.headers.get("If-Match") or "").strip()
     if not header or header == "*":
         return None
     match = _IF_MATCH.match(header)
+    if match is not None:
+        return int(match.group(1))
+    match = _PROFILE_ETAG.match(header)
     if match is None:
-        raise ValidationFailed("If-Match 请求头格式无效",
-                               {"If-Match": ["应为版本标签（如 \"v3\"）或版本号"]})
-    return int(match.group(1))
+        raise ValidationFailed("If-Match 请求头格式无效", {"If-Match": [
+            "应为版本标签（如 \"v3\"）、版本号，或读取该机构时返回的 ETag"]})
+    stamp = profiles.stamp(agency.uscc, fresh=True)
+    if match.group(1) == ApiBlueprint._generate_etag(stamp):
+        return agency.version
+    raise Conflict(
+        f"该机构档案自您读取后已有变化（当前版本 {agency.version}），"
+        "请重新读取最新内容后再提交，您填写的内容已保留。",
+        current_version=agency.version,
+    )

@@ -67,12 +67,14 @@ class ProfileCache:
     def configure(self, app) -> None:
         self.ttl = float(app.config.get("API_PROFILE_STAMP_TTL", DEFAULT_STAMP_TTL))
 
-    def stamp(self, uscc: str) -> str | None:
-        """The profile's stamp (a hex digest), or None if no agency has ``uscc``."""
+    def stamp(self, uscc: str, *, fresh: bool = False) -> str | None:
+        """The profile's stamp (a hex digest), or None if no agency has ``uscc``. ``fresh``
+        reads it from the database even if a remembered one has not expired (a write
+        checking an If-Match must not trust another worker's stale copy)."""
         ttl = self.ttl
         now = time.monotonic()
         remembered = self._stamps.get(uscc)
-        if remembered is not None and now - remembered[0] < ttl:
+        if not fresh and remembered is not None and now - remembered[0] < ttl:
             return remembered[1]
         row = db.session.connection().execute(_STAMP_SQL, {"uscc": uscc}).first()
         if row is None:

@@ -143,3 +143,33 @@ def test_honour_entry(api, dummy_agency, clerk, bearer):
     assert response.get_json()["agency_uscc"] == dummy_agency.uscc
     assert_error(api.post(f"/agencies/{dummy_agency.uscc}/honours", json={"kind": "medal"},
                           headers=bearer(clerk)), 422, "kind", "title")
+
+
+def test_get_etag_works_as_if_match_and_a_stale_one_is_409(api, created, clerk, reviewer,
+                                                           bearer, create_record, db):
+    """The integrator's path: GET the profile, PATCH with its ETag as If-Match."""
+    uscc = created.get_json()["uscc"]
+    etag = api.get(f"/agencies/{uscc}").headers["ETag"]
+    patched = api.patch(f"/agencies/{uscc}", json={"district": "天坛街道"},
+                        headers=bearer(clerk, **{"If-Match": etag}))
+    assert patched.status_code == 200, patched.get_json()
+    assert patched.headers["ETag"] == '"v2"'
+
+    # the copy read before that edit is stale now: 409 with the current version, no write
+    stale = assert_error(api.patch(f"/agencies/{uscc}", json={"district": "北海街道"},
+                                   headers=bearer(reviewer, **{"If-Match": etag})), 409)
+    assert stale["current_version"] == 2
+    assert api.get(f"/agencies/{uscc}").get_json()["district"] == "天坛街道"
+
+    # a fresh GET's ETag is accepted again — and its weak form too
+    etag = api.get(f"/agencies/{uscc}").headers["ETag"]
+    assert api.patch(f"/agencies/{uscc}", json={"district": "北海街道"},
+                     headers=bearer(reviewer, **{"If-Match": f"W/{etag}"})).status_code == 200
+    # any change to the public profile (here a new record) makes the GET ETag stale
+    etag = api.get(f"/agencies/{uscc}").headers["ETag"]
+    from credit_service.agencies.models import Agency
+
+    create_record(db.session.scalar(select(Agency).where(Agency.uscc == uscc)))
+    stale = assert_error(api.patch(f"/agencies/{uscc}", json={"district": "天坛街道"},
+                                   headers=bearer(reviewer, **{"If-Match": etag})), 409)
+    assert stale["current_version"] == 3
