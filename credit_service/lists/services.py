@@ -76,6 +76,18 @@ def _as_date(value, field_name: str = "date", *, required: bool = True) -> dt.da
         ) from None
 
 
+def _not_in_future(day: dt.date, field_name: str = "date") -> None:
+    """A person records what has happened: a step dated after today would let a clerk
+    pre-date an expiry (ending the 3-year term of 45号令 art.11 early) or any other step.
+    Only the scheduler and signal receivers (actor None) act on the dates the rules set."""
+    today = _today()
+    if day > today:
+        raise ValidationFailed(
+            "日期不能晚于今天",
+            errors={field_name: [f"日期不得晚于今天（{today.isoformat()}），不能预先办理以后的步骤"]},
+        )
+
+
 def _bureau() -> str:
     return current_app.config.get("BUREAU_NAME") or "人力资源和社会保障局"
 
@@ -315,6 +327,8 @@ def propose_listing(agency: Agency, list_kind: ListKind | str, data: dict, actor
         raise ValidationFailed("名单类型有误", errors={"list_kind": ["应为 red 或 black"]}) from None
     data = dict(data or {})
     on = _as_date(data.get("proposed_on") or data.get("date") or _today(), "proposed_on")
+    if actor is not None:
+        _not_in_future(on, "proposed_on")
     errors: dict[str, list[str]] = {}
 
     if open_listings(agency, list_kind):
@@ -484,6 +498,8 @@ def early_removal_problems(listing: Listing, on: dt.date, *, corrected_on=None,
             ]
     if commitment is None:
         errors["commitment_received_on"] = ["须提交书面信用承诺"]
+    elif commitment > on:
+        errors["commitment_received_on"] = ["书面信用承诺的收到日期不得晚于提前移出决定日期"]
     if listing.decided_on is not None:
         again = _reoffences(listing, on)
         if again:
@@ -511,9 +527,11 @@ def _check_dates(listing: Listing, action: str, on: dt.date) -> None:
         )
     if action == "designate" and on <= listing.publicity_ends_on:
         raise Conflict(f"公示期至 {listing.publicity_ends_on.isoformat()} 届满，届满后方可认定")
-    if action in ("remove", "expire") and listing.expires_on is not None and on < listing.expires_on:
-        if not (listing.list_kind == ListKind.BLACK and action == "remove"):
-            raise Conflict(f"有效期至 {listing.expires_on.isoformat()}，尚未届满")
+    if action in ("remove", "expire") and (listing.expires_on is None or on < listing.expires_on):
+        # A person's removal before the end of the term has become ``early_remove`` by now;
+        # the system only ever removes on (or after) the expiry date.
+        until = listing.expires_on.isoformat() if listing.expires_on else "（未设定）"
+        raise Conflict(f"有效期至 {until}，尚未届满")
 
 
 def _check_stale(listing: Listing, expected_version: int | None) -> None:
@@ -554,8 +572,13 @@ def apply_listing_event(listing: Listing, action: str, actor, *, on, document_nu
             f"当前状态为“{listing.state.label}”，不能执行“{transition.label}”",
             state=listing.state.value, action=action,
         )
-    if action == "remove" and listing.expires_on is not None and on < listing.expires_on:
-        # Before the term ends a removal is an early removal (credit repair).
+    if actor is not None:
+        _not_in_future(on, "date")
+    if action == "remove" and actor is not None and (
+        listing.expires_on is None or on < listing.expires_on
+    ):
+        # Before the term ends a person's removal is an early removal (credit repair,
+        # 45号令 art.12–14): a reviewer decides it and its conditions are checked.
         action, transition = "early_remove", table["early_remove"]
     if action == "reverse_removal" and not _removed_early(listing):
         raise Conflict("只有提前移出的条目才能因申请造假而恢复列入（45号令第十五条）")
@@ -675,6 +698,8 @@ def _not_list(listing, *, on, reasons, extra, **_):
         errors["corrected_on"] = ["不予列入须在作出决定前已整改（请填写整改完成日期）"]
     if commitment is None:
         errors["commitment_received_on"] = ["不予列入须提交书面信用承诺"]
+    elif commitment > on:
+        errors["commitment_received_on"] = ["书面信用承诺的收到日期不得晚于决定日期"]
     if errors:
         raise ValidationFailed("不符合不予列入条件（45号令第七条）", errors=errors)
     listing.corrected_on = corrected_on

@@ -3,6 +3,7 @@ helpers that walk a listing through its steps with explicit dates."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -20,6 +21,35 @@ def _documents_off_the_write_path(_app, monkeypatch):
     # The state-machine tests do not render PDFs; tests/lists/test_documents.py turns it on.
     # (``_app``, not ``app``: committed_app tests must not hold the rolled-back connection.)
     monkeypatch.setitem(_app.config, "LIST_DOCUMENTS_ON_WRITE", False)
+
+
+@contextlib.contextmanager
+def acting_on(day):
+    """The local calendar day the services see (``today_local``, which they read lazily)
+    during one call: a person acting on that day. People may not date a step after today.
+    (A plain helper, not a fixture: tests/jobs and tests/cases import the step fixtures.)"""
+    import credit_service.core.web as web
+
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    current = web.today_local
+    web.today_local = lambda: day
+    try:
+        yield
+    finally:
+        web.today_local = current
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock.set(day)``: the services' today for the rest of the test."""
+    import credit_service.core.web as web
+
+    class Clock:
+        def set(self, day):
+            monkeypatch.setattr(web, "today_local", lambda: day)
+
+    return Clock()
 
 
 @pytest.fixture
@@ -40,18 +70,21 @@ def propose_black(clerk):
                 "legal_basis": "《人力资源市场暂行条例》第十八条、第四十二条"}
         if record is not None:
             data["basis_record_id"] = record.id
-        return propose_listing(agency, ListKind.BLACK, data, actor or clerk)
+        with acting_on(on):
+            return propose_listing(agency, ListKind.BLACK, data, actor or clerk)
 
     return _propose
 
 
 @pytest.fixture
 def step():
+    """One step taken on the day it is dated (the clock reads ``on`` during the call)."""
     from credit_service.lists.services import apply_listing_event
 
     def _step(listing, action, actor, on, **kwargs):
         kwargs.setdefault("document_number", f"济人社{action}〔2026〕{listing.id}号")
-        return apply_listing_event(listing, action, actor, on=on, **kwargs)
+        with acting_on(on):
+            return apply_listing_event(listing, action, actor, on=on, **kwargs)
 
     return _step
 
@@ -86,7 +119,8 @@ def nominate_red(clerk):
     from credit_service.lists.services import propose_listing
 
     def _nominate(agency, on=NOMINATED_ON, actor=None):
-        return propose_listing(agency, ListKind.RED, {"proposed_on": on}, actor or clerk)
+        with acting_on(on):
+            return propose_listing(agency, ListKind.RED, {"proposed_on": on}, actor or clerk)
 
     return _nominate
 

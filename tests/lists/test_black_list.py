@@ -53,7 +53,7 @@ def test_full_lifecycle_spring_festival_and_expiry_on_the_exact_day(
     step(listing, "publish", reviewer, D(2026, 3, 3))
     assert listing.state == S.PUBLISHED and listing.published_on == D(2026, 3, 3)
 
-    with pytest.raises(ValidationFailed):  # the day before expiry is an early removal
+    with pytest.raises(Conflict):  # the system removes on the expiry day, not before
         step(listing, "remove", None, D(2029, 3, 1))
     assert listing.state == S.PUBLISHED
     step(listing, "remove", None, D(2029, 3, 2), document_number=None)
