@@ -172,3 +172,69 @@ def test_pages_preview_report_and_commit(app, db, login, clerk, tmp_path, monkey
     assert agency_count(db) == before + 2
     # the stored upload is gone after the commit, and other users never see it
     assert client.post(f"/staff/imports/{token}/commit").status_code == 404
+
+
+def test_a_failure_in_the_middle_of_writing_leaves_nothing(db, clerk, monkeypatch):
+    """All-or-nothing also when validation passed and a later row fails while writing
+    (e.g. another clerk registered the same USCC between preview and commit)."""
+    from credit_service.agencies import services as agency_services
+    from credit_service.core.errors import Conflict
+
+    db.session.commit()
+    before = agency_count(db)
+    real_create = agency_services.create_agency
+    calls = []
+
+    def create_then_fail(values, actor):
+        calls.append(values["uscc"])
+        if len(calls) == 3:
+            raise Conflict("该统一社会信用代码已登记")
+        return real_create(values, actor)
+
+    monkeypatch.setattr(agency_services, "create_agency", create_then_fail)
+    data = to_csv(AGENCY_HEADER, [agency_row(40), agency_row(41), agency_row(42), agency_row(43)])
+    with pytest.raises(ValidationFailed) as err:
+        services.commit_import("agencies", "race.csv", data, clerk)
+    assert len(calls) == 3  # two rows were written before the failure ...
+    assert err.value.extra["row_errors"] == [
+        {"row": 4, "field": None, "message": "该统一社会信用代码已登记"}]
+    assert agency_count(db) == before  # ... and rolled back with it
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action.in_(["agency.create", "import.commit"]))) == 0
+
+
+def test_xlsx_agencies_and_csv_records(db, clerk, dummy_agency):
+    data = to_xlsx(AGENCY_HEADER, [agency_row(50), agency_row(51, 机构类型="劳务派遣")])
+    result = services.commit_import("agencies", "a.xlsx", data, clerk)
+    assert result.created == 2
+    second = db.session.get(Agency, result.ids[1])
+    assert second.is_dispatch and not second.is_job_agency and second.name == "导入测试公司51"
+    header = ["机构统一社会信用代码", "违法行为类型", "违法事实", "违法行为发生日期", "处理决定日期",
+              "决定文书号", "处理种类", "罚款金额（元）", "线索来源"]
+    rows = [[dummy_agency.uscc, "向劳动者收取押金（含以担保等名义变相收取）", "收取押金", "2026-03-01", "2026-04-02",
+             "导入〔2026〕9号", "罚款", "2000", "投诉举报"],
+            [dummy_agency.uscc, "不存在的类型", "x", "2026-03-01", "2026-04-02",
+             "导入〔2026〕10号", "罚款", "-5", "投诉举报"]]
+    preview = services.parse_import("records", "r.csv", to_csv(header, rows))
+    assert {e.row for e in preview.errors} == {3}
+    assert any("不存在的类型" in e.message for e in preview.errors)
+    result = services.commit_import("records", "r.csv", to_csv(header, rows[:1]), clerk)
+    record = db.session.get(Record, result.ids[0])
+    assert record.violation_code == "deposit_from_workers" and record.fine_amount == 2000
+    assert record.status == RecordStatus.DRAFT
+
+
+def test_xlsx_upload_through_the_page(app, db, login, clerk, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "DOCUMENT_DIR", str(tmp_path))
+    client = login(clerk)
+    before = agency_count(db)
+    data = to_xlsx(AGENCY_HEADER, [agency_row(60), agency_row(61)])
+    response = client.post("/staff/imports/preview", data={
+        "kind": "agencies", "file": (io.BytesIO(data), "good.xlsx")}, content_type="multipart/form-data")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "导入测试公司60" in page and "导入测试公司61" in page
+    assert agency_count(db) == before  # a preview writes nothing
+    token = page.split("/staff/imports/")[1].split("/commit")[0]
+    assert client.post(f"/staff/imports/{token}/commit").status_code == 302
+    assert agency_count(db) == before + 2
