@@ -1,4 +1,4 @@
-"""Scheduled jobs: listing/honour/record-window expiry with regrade, deadline reminders,
+"""Scheduled jobs: listing expiry and the daily regrade, deadline reminders,
 document regeneration and the quarterly major-case disclosure draft.
 
 Every job claims a unique ``JobRun(job, period)`` row in the same transaction as its work
@@ -14,24 +14,21 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from credit_service.agencies.models import Agency
 from credit_service.audit.context import acting_as
 from credit_service.cases.models import Case
 from credit_service.core.db import transactional, utcnow
-from credit_service.core.enums import CaseState, ListingState, ListKind, RecordStatus, Severity
+from credit_service.core.enums import CaseState, ListingState, ListKind
 from credit_service.core.errors import Conflict
 from credit_service.extensions import db
 from credit_service.jobs.models import JobRun, Reminder
 from credit_service.lists import rules
 from credit_service.lists.models import Listing
-from credit_service.records.models import Honour, Record
 
 log = logging.getLogger(__name__)
 
-HONOUR_YEARS = 5  # SPEC.md §4.3: an honour counts for 5 years from grant
 EXPIRY_WARNING_DAYS = 30
 
 
@@ -75,47 +72,25 @@ def run_once(job: str, period: str, work: Callable[[], dict]) -> dict | None:
 # --------------------------------------------------------------------------- expiry
 
 
-def _previous_run_day(job: str, on: dt.date) -> dt.date:
-    last = db.session.scalar(
-        select(JobRun.period).where(JobRun.job == job, JobRun.period < on.isoformat(),
-                                    JobRun.finished_at.is_not(None))
-        .order_by(JobRun.period.desc()).limit(1)
-    )
-    try:
-        return dt.date.fromisoformat(last) if last else on - dt.timedelta(days=1)
-    except ValueError:
-        return on - dt.timedelta(days=1)
-
-
-def _agencies_with_window_ends(since: dt.date, on: dt.date) -> set[int]:
-    """Agencies whose record windows or honours ended in (since, on] — their grade may
-    rise on that day (SPEC.md §4.3), so they are regraded."""
-    ids: set[int] = set()
-    for severity, months in rules.SEVERITY_WINDOW_MONTHS.items():
-        lo, hi = rules.add_months(since, -months), rules.add_months(on, -months)
-        ids.update(db.session.scalars(select(Record.agency_id).where(
-            Record.status == RecordStatus.CONFIRMED, Record.severity == Severity(severity),
-            Record.decided_on > lo, Record.decided_on <= hi)))
-    lo, hi = rules.add_years(since, -HONOUR_YEARS), rules.add_years(on, -HONOUR_YEARS)
-    ids.update(db.session.scalars(select(Honour.agency_id).where(or_(
-        and_(Honour.valid_until > since, Honour.valid_until <= on),
-        and_(Honour.granted_on > lo, Honour.granted_on <= hi),
-    ))))
-    return ids
-
-
 def expire_due(on: dt.date) -> dict:
     """The daily expiry work (without the claim): black listings whose 3-year term ends
     are removed that same day (45号令 art.11, 17); red designations end after 3 years;
-    agencies whose windows or honours ended are regraded."""
-    from credit_service.lists.services import _system_step, last_event, regrade
+    then every agency is regraded as of ``on``.
+
+    The regrade is the set-based ``regrade_all``: it writes only the agencies whose
+    result changed, so every scheduled change — a deduction or honour expiring, the
+    annual-report deadline, a new agency reaching 12 months, the clean-record bonus, the
+    end of the 3-penalty cap — reaches the live grade on its day, with the dates taken
+    from the rule set in effect rather than repeated here. Missed days need no catch-up:
+    a regrade as of ``on`` covers them."""
+    from credit_service.grading.services import regrade_all
+    from credit_service.lists.services import _system_step, last_event
 
     removed = expired = 0
     due = db.session.scalars(select(Listing).where(
         Listing.state.in_(list(rules.BLACK_IN_EFFECT | rules.RED_IN_EFFECT)),
         Listing.expires_on <= on,
     ).order_by(Listing.id).with_for_update()).all()
-    regraded_by_step: set[int] = set()
     for listing in due:
         step_on = max(listing.expires_on, last_event(listing).on)
         if listing.list_kind == ListKind.BLACK:
@@ -124,13 +99,9 @@ def expire_due(on: dt.date) -> dict:
         else:
             _system_step(listing, "expire", on=step_on)
             expired += 1
-        regraded_by_step.add(listing.agency_id)
-    since = _previous_run_day("expire", on)
-    window_agencies = _agencies_with_window_ends(since, on) - regraded_by_step
-    for agency_id in sorted(window_agencies):
-        regrade(db.session.get(Agency, agency_id), as_of=on)
+    summary = regrade_all(as_of=on)
     return {"date": on.isoformat(), "black_removed": removed, "red_expired": expired,
-            "regraded": len(window_agencies) + len(regraded_by_step)}
+            "regraded": summary["changed"], "grade_changed": summary["grade_changed"]}
 
 
 def run_expire(on: dt.date | None = None) -> dict | None:

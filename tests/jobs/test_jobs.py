@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 import types
 
+import pytest
 from sqlalchemy import func, select
 
 from credit_service.core.enums import ListingState
@@ -45,31 +46,67 @@ def test_expire_red_after_three_years(red_agency, nominate_red, step, clerk, rev
     assert listing.state == ListingState.EXPIRED
 
 
-def test_window_ends_trigger_regrade(db, monkeypatch, dummy_agency, create_record, create_honour):
+@pytest.fixture
+def filed_agency(db, create_agency):
+    """An agency with every annual report up to 2025 filed on time."""
+    from credit_service.agencies.models import AnnualReport
+
+    agency = create_agency(established_on=D(2015, 3, 1))
+    for year in range(2015, 2026):
+        db.session.add(AnnualReport(agency_id=agency.id, year=year,
+                                    submitted_on=D(year + 1, 3, 1), publicised=True, on_time=True))
+    db.session.flush()
+    return agency
+
+
+def _live(agency):
+    from credit_service.grading.services import current_assessment
+
+    live = current_assessment(agency)
+    return live.as_of, live.grade.value, live.score
+
+
+def test_expired_deduction_raises_the_live_grade_on_its_day(db, filed_agency, create_record):
     from credit_service.core.enums import Severity
+    from credit_service.grading.models import Assessment
     from credit_service.jobs import services
 
-    regraded = []
-    monkeypatch.setattr("credit_service.lists.services.regrade",
-                        lambda agency, as_of=None, actor=None: regraded.append((agency.id, as_of)))
-    # a general record decided 2026-02-10 stops counting on 2027-02-10
-    create_record(dummy_agency, severity=Severity.GENERAL, decided_on=D(2026, 2, 10))
-    services.run_expire(D(2027, 2, 9))
-    assert regraded == []
+    # A general record decided 2026-02-10 counts until 2027-02-09 (12 months).
+    create_record(filed_agency, severity=Severity.GENERAL, decided_on=D(2026, 2, 10),
+                  occurred_on=D(2026, 1, 5))
+    assert services.run_expire(D(2027, 2, 9))["regraded"] >= 1
+    assert _live(filed_agency) == (D(2027, 2, 9), "B", 90)
     services.run_expire(D(2027, 2, 10))
-    assert regraded == [(dummy_agency.id, D(2027, 2, 10))]
+    db.session.expire_all()
+    # Deduction gone and 12 months without a record: +5, and A (no penalty in 12 months).
+    assert _live(filed_agency) == (D(2027, 2, 10), "A", 105)
+    assert (filed_agency.current_grade.value, filed_agency.current_score) == ("A", 105)
+    rows = _count(db, Assessment, Assessment.agency_id == filed_agency.id)
+    assert services.run_expire(D(2027, 2, 10)) is None  # once per day
+    assert services.run_expire(D(2027, 2, 11))["regraded"] == 0  # nothing changed
+    assert _count(db, Assessment, Assessment.agency_id == filed_agency.id) == rows
 
 
-def test_catch_up_covers_the_days_missed(db, monkeypatch, dummy_agency, create_honour):
+def test_annual_report_deadline_reaches_the_live_grade(db, filed_agency):
     from credit_service.jobs import services
 
-    regraded = []
-    monkeypatch.setattr("credit_service.lists.services.regrade",
-                        lambda agency, as_of=None, actor=None: regraded.append(agency.id))
-    create_honour(dummy_agency, granted_on=D(2021, 6, 1))  # counts until 2026-06-01
-    services.run_expire(D(2026, 5, 30))
-    services.run_expire(D(2026, 6, 3))  # 31 May – 2 June missed: still regraded
-    assert regraded == [dummy_agency.id]
+    services.run_expire(D(2027, 3, 31))
+    assert _live(filed_agency) == (D(2027, 3, 31), "A", 105)
+    services.run_expire(D(2027, 4, 1))  # the 2026 report was due by 31 March (19号令 art.19)
+    db.session.expire_all()
+    assert _live(filed_agency) == (D(2027, 4, 1), "C", 95)
+
+
+def test_missed_days_are_covered_by_the_next_run(db, filed_agency, create_honour):
+    from credit_service.core.enums import HonourLevel
+    from credit_service.jobs import services
+
+    create_honour(filed_agency, level=HonourLevel.NATIONAL, granted_on=D(2021, 6, 1))
+    services.run_expire(D(2026, 5, 30))  # the honour counts until 2026-05-31
+    assert _live(filed_agency) == (D(2026, 5, 30), "A+", 115)
+    services.run_expire(D(2026, 6, 3))  # 31 May – 2 June missed
+    db.session.expire_all()
+    assert _live(filed_agency) == (D(2026, 6, 3), "A", 105)
 
 
 def test_reminders_once_per_deadline(db, dummy_agency, veto_record, propose_black, step, clerk):
