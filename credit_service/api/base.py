@@ -27,6 +27,8 @@ API_PREFIX = "/api/v1"
 MAX_PER_PAGE = 100
 
 PAGINATION_HEADER = {
+    # Always sent, so declared required: schemathesis then fails an endpoint that omits it.
+    "required": True,
     "description": "分页信息（JSON）：total 总条数、total_pages 总页数、page 当前页、"
                    "first_page/last_page、previous_page/next_page（如有）",
     "schema": {"type": "string"},

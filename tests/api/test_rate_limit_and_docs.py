@@ -3,6 +3,7 @@ offline docs page."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -103,3 +104,20 @@ def test_docs_page_uses_only_local_assets(api, client):
     init = client.get("/api/v1/static/docs.js")
     assert "validatorUrl: null" in init.get_data(as_text=True)
     init.close()
+
+
+def test_pagination_header_is_required_and_sent(api, dummy_agency):
+    """X-Pagination is declared required (so schemathesis' header check catches an endpoint
+    that drops it), and every endpoint declaring it sends it."""
+    spec = api.get("/openapi.json").get_json()
+    paginated = {path for path, ops in spec["paths"].items()
+                 if "X-Pagination" in ops.get("get", {}).get("responses", {})
+                 .get("200", {}).get("headers", {})}
+    assert {"/api/v1/agencies", "/api/v1/agencies/{uscc}/assessments", "/api/v1/lists/black",
+            "/api/v1/lists/red", "/api/v1/disclosures"} <= paginated
+    for path in paginated:
+        header = spec["paths"][path]["get"]["responses"]["200"]["headers"]["X-Pagination"]
+        assert header["required"] is True, path
+        response = api.get(path.removeprefix("/api/v1").replace("{uscc}", dummy_agency.uscc))
+        assert response.status_code == 200, path
+        assert json.loads(response.headers["X-Pagination"])["page"] == 1, path
