@@ -184,6 +184,27 @@ def test_two_penalties_in_12_months_do_not_cap():
     assert "cap.penalty_count" not in rules_fired(grade(agency(recs)))
 
 
+def test_rectification_orders_are_not_penalties_for_the_count_cap():
+    # 责令改正 is an administrative order, not an administrative penalty (行政处罚法
+    # art.28 separates them; [penalty] exclude_penalty_kinds): three complied with on
+    # time in a year deduct 2 each but do not make the 3-penalty C cap.
+    recs = [record(D(2026, m, 1), "general", penalty_kind="rectification_order",
+                   rectify_by=D(2026, m, 28), corrected_on=D(2026, m, 20)) for m in (3, 6, 9)]
+    result = grade(agency(recs))
+    assert "cap.penalty_count" not in rules_fired(result)
+    assert (result.score, result.grade, result.decided_by) == (94, "B", "threshold")
+    assert result.last_penalty_on is None
+
+
+def test_a_rectification_order_does_not_bar_a_or_a_plus():
+    r = record(D(2026, 9, 1), "general", penalty_kind="rectification_order",
+               rectify_by=D(2026, 9, 30), corrected_on=D(2026, 9, 20))
+    result = grade(agency([r], honours=[honour()]))
+    assert (result.score, result.grade) == (108, "A")  # 100 − 2 + 10: no penalty in 12 months
+    result = grade(agency([r], honours=[honour(), honour(kind="harmony_model")]))
+    assert (result.score, result.grade) == (112, "A+")
+
+
 def test_c_cap_violation_type_caps_while_in_force():
     r = record(D(2026, 1, 5), "general", violation_code="fake_outsourcing", c_cap=True)
     result = grade(agency([r], honours=[honour(), honour(level="provincial")]))
