@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from credit_service.agencies.models import Agency
 from credit_service.audit.services import record_audit, snapshot
@@ -558,6 +558,68 @@ def upcoming_phase_deadlines(today: dt.date, within_days: int | None = None
         )
         for p, c in rows
     ]
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date  # the deadline
+    status: str  # "past" | "current" | "upcoming"
+    days_left: int  # days to the deadline (negative once past)
+    days_to_start: int
+
+    @property
+    def status_label(self) -> str:
+        return {"past": "已结束", "current": "进行中", "upcoming": "未开始"}[self.status]
+
+
+@dataclass(frozen=True)
+class CampaignStatus:
+    campaign_id: int
+    name: str
+    year: int
+    phases: tuple[PhaseStatus, ...]  # in start order
+
+    @property
+    def finished(self) -> bool:
+        return all(p.status == "past" for p in self.phases)
+
+
+def _phase_status(phase: CampaignPhase, today: dt.date) -> PhaseStatus:
+    if phase.ends_on < today:
+        status = "past"
+    elif phase.starts_on <= today:
+        status = "current"
+    else:
+        status = "upcoming"
+    return PhaseStatus(phase.name, phase.starts_on, phase.ends_on, status,
+                       (phase.ends_on - today).days, (phase.starts_on - today).days)
+
+
+def current_campaign_status(today: dt.date) -> CampaignStatus | None:
+    """The campaign to show on the dashboard with every phase and its status: one running
+    today (the latest started, if several), else the most recently started one, else the
+    next to start. None when there is no campaign with phases."""
+    spans = db.session.execute(
+        select(Campaign.id, func.min(CampaignPhase.starts_on), func.max(CampaignPhase.ends_on))
+        .join(CampaignPhase, CampaignPhase.campaign_id == Campaign.id)
+        .group_by(Campaign.id)
+    ).all()
+    if not spans:
+        return None
+    running = [s for s in spans if s[1] <= today <= s[2]]
+    started = [s for s in spans if s[1] <= today]
+    if running:
+        chosen = max(running, key=lambda s: (s[1], s[0]))
+    elif started:
+        chosen = max(started, key=lambda s: (s[2], s[1], s[0]))
+    else:
+        chosen = min(spans, key=lambda s: (s[1], s[0]))
+    campaign = db.session.get(Campaign, chosen[0])
+    phases = sorted(campaign.phases, key=lambda p: (p.starts_on, p.ends_on, p.id))
+    return CampaignStatus(campaign.id, campaign.name, campaign.year,
+                          tuple(_phase_status(p, today) for p in phases))
 
 
 def get_campaign(campaign_id: int) -> Campaign:

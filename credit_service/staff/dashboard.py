@@ -62,6 +62,8 @@ class Board:
     annual_reports: Section
     report_year: int
     campaign_phases: Section = field(default_factory=Section)
+    # The current (or most recent) campaign with all its phases and their status.
+    campaign: object | None = None
 
 
 def _section(query, limit: int = LIMIT) -> Section:
@@ -115,17 +117,22 @@ def build(user) -> Board:
                              AnnualReport.submitted_on.is_not(None))),
     ).order_by(Agency.name, Agency.id))
 
+    campaign, phases = _campaign_section(today)
     return Board(today, to_confirm, mine, listings, cases, candidates, revocations, reminders,
-                 licences, missing, year, _campaign_section(today))
+                 licences, missing, year, phases, campaign)
 
 
-def _campaign_section(today: dt.date) -> Section:
-    """Campaign phases still running or due within 60 days (e.g. the 15 June interim
-    report of the 2021 plan), from the inspections feature."""
-    from credit_service.inspections.services import upcoming_phase_deadlines
+def _campaign_section(today: dt.date):
+    """The current or most recent campaign with every phase, its status (past / current /
+    upcoming) and deadline — e.g. the 2021 plan's 15 June interim and 13 October final
+    reports — from the inspections feature; the Section counts phases not yet past."""
+    from credit_service.inspections.services import current_campaign_status
 
-    phases = upcoming_phase_deadlines(today, within_days=LICENCE_WARNING_DAYS)
-    return Section(phases[:LIMIT], len(phases))
+    status = current_campaign_status(today)
+    if status is None:
+        return None, Section()
+    open_phases = [p for p in status.phases if p.status != "past"]
+    return status, Section(list(status.phases), len(open_phases))
 
 
 def _lists_sections(today: dt.date) -> tuple[Section, Section]:
