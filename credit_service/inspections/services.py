@@ -431,6 +431,10 @@ def record_result(
         errors["summary"] = ["请填写检查结果摘要（将公开，不得含个人信息）"]
     if inspected_on < target.plan.starts_on:
         errors["inspected_on"] = ["检查日期不能早于计划开始日期"]
+    elif inspected_on > target.plan.ends_on:
+        errors["inspected_on"] = [f"检查日期不能晚于计划结束日期（{target.plan.ends_on.isoformat()}）"]
+    elif inspected_on > _today():
+        errors["inspected_on"] = ["检查日期不能晚于今天"]
     if errors:
         raise ValidationFailed("检查结果未通过校验", errors)
     before = snapshot(target)

@@ -221,3 +221,43 @@ def test_enforcement_action_validation(db, clerk):
         kind="employer_guidance", held_on=dt.date(2021, 5, 1), description="指导某代工企业规范用工",
         actor=clerk)
     assert services.enforcement_actions(dt.date(2021, 5, 1), dt.date(2021, 5, 1)) == [action]
+
+
+@pytest.mark.parametrize("inspected_on, message", [
+    (dt.date(2021, 5, 26), "检查日期不能晚于计划结束日期"),
+    (dt.date(2021, 4, 30), "检查日期不能早于计划开始日期"),
+])
+def test_result_date_within_the_plan(db, graded_agencies, inspectors, reviewer, clerk,
+                                     inspected_on, message):
+    plan = _plan(inspectors, reviewer)
+    services.run_draw(plan, reviewer, seed="dates")
+    db.session.commit()  # a failing service rolls back to the last commit (savepoint here)
+    target = plan.targets[0]
+    with pytest.raises(ValidationFailed) as exc:
+        services.record_result(target, "no_problem", "未发现问题", clerk, inspected_on=inspected_on)
+    assert message in exc.value.errors["inspected_on"][0]
+    assert target.outcome == InspectionOutcome.PENDING
+    services.record_result(target, "no_problem", "未发现问题", clerk,
+                           inspected_on=dt.date(2021, 5, 25))
+    assert target.inspected_on == dt.date(2021, 5, 25)
+
+
+def test_result_date_not_in_the_future(db, create_agency, inspectors, reviewer, clerk,
+                                       monkeypatch, login):
+    create_agency(current_grade=Grade.D, district="坡头镇")
+    plan = _plan(inspectors, reviewer, scope_districts=["坡头镇"], ends_on=dt.date(2021, 12, 31))
+    services.run_draw(plan, reviewer, seed="future")
+    db.session.commit()
+    monkeypatch.setattr(services, "_today", lambda: dt.date(2021, 6, 1))
+    target = plan.targets[0]
+    with pytest.raises(ValidationFailed) as exc:
+        services.record_result(target, "no_problem", "未发现问题", clerk,
+                               inspected_on=dt.date(2021, 6, 2))
+    assert exc.value.errors["inspected_on"] == ["检查日期不能晚于今天"]
+    # the staff form answers 422 with the field message
+    resp = login(clerk).post(f"/staff/inspections/targets/{target.id}/result", data={
+        "outcome": "no_problem", "summary": "未发现问题", "inspected_on": "2021-06-03"})
+    assert resp.status_code == 422 and "检查日期不能晚于今天" in resp.get_data(as_text=True)
+    resp = login(clerk).post(f"/staff/inspections/targets/{target.id}/result", data={
+        "outcome": "no_problem", "summary": "未发现问题", "inspected_on": "2022-01-01"})
+    assert resp.status_code == 422 and "检查日期不能晚于计划结束日期" in resp.get_data(as_text=True)
