@@ -883,11 +883,23 @@ def evaluate_many(agencies, as_of: dt.date, ruleset: RuleSet, *, predict: bool =
         yield evaluate(agency, as_of, ruleset, predict=predict)
 
 
-def _quota_key(r: AssessmentResult):
-    # Lowest score drops first; ties: earlier last penalty first (never penalised last),
-    # then USCC (Henan 2026 art.5 as specified in SPEC.md §4.5).
-    last = r.last_penalty_on.toordinal() if r.last_penalty_on else 10**9
-    return (r.score, last, r.uscc)
+def _quota_key(r: AssessmentResult) -> tuple:
+    """Order in which agencies over a quota drop one grade (Henan 2026 art.5 as SPEC.md
+    §4.5 specifies it; the rule set's [quota] label says the same):
+
+    1. lowest score first;
+    2. among equal scores, the agency whose last penalty is earlier drops first;
+    3. an agency never penalised drops after every penalised one with the same score —
+       "never penalised" is not read as "penalised infinitely long ago": the tie-break
+       only orders agencies that have a last penalty, and a file without one keeps its
+       place (as the A/A+ conditions, which reward a penalty-free record);
+    4. then by USCC, smallest first.
+
+    "Penalty" is what the rule set counts as one everywhere else (``last_penalty_on``):
+    a confirmed record, neither repaired nor revoked by the as-of date, whose penalty
+    kind is not in [penalty] exclude_penalty_kinds, whatever its age."""
+    last = r.last_penalty_on
+    return (r.score, last is None, last or dt.date.min, r.uscc)
 
 
 def apply_quotas(results: list[AssessmentResult], ruleset: RuleSet) -> list[AssessmentResult]:

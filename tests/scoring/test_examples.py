@@ -60,16 +60,37 @@ def test_quota_drops_lowest_score_first_then_earlier_last_penalty():
     assert old_penalty.grade == new_penalty.grade == "A+" and old_penalty.score == 115
     others = [grade(agency()) for _ in range(6)]  # 105 -> A
     final = apply_quotas([high, low, old_penalty, new_penalty, *others], RULES)
-    # 10 graded: 1 A+ allowed, 2 A+ and A.
-    assert [r.grade for r in final[:4]] == ["A+", "A", "A", "A"] or \
-        [r.grade for r in final[:4]].count("A+") == 1
-    assert final[0].grade == "A+"
-    top = [r for r in final if r.grade in ("A+", "A")]
-    assert len(top) == 2
-    # Among the 115s, the one with the earlier last penalty dropped first, then the other
-    # penalised one; the never-penalised one keeps A.
-    assert final[1].grade == "A"
-    assert final[2].grade == "B" and final[3].grade == "B"
+    # 10 graded: 1 A+ allowed, 2 A+ and A. The three 115s drop from A+ to A; then the six
+    # 105s and two of the 115s drop from A to B: the penalised ones (earlier last penalty
+    # first); the never-penalised 115 keeps A.
+    assert [r.grade for r in final] == ["A+", "A", "B", "B", *["B"] * 6]
+    assert [r.decided_by for r in final[:4]] == ["threshold", "quota", "quota", "quota"]
+
+
+def test_quota_tie_break_earlier_last_penalty_drops_first_even_against_the_uscc():
+    # Same score (115, A+), penalties outside the 24-month A+ window on different dates;
+    # the USCC order alone would drop ``later`` (smaller code), the last penalty drops
+    # ``earlier`` instead.
+    earlier = grade(agency([record(D(2023, 1, 1), "minor")], honours=[honour()],
+                           uscc="91419001ZZZZZZZZZZ"))
+    later = grade(agency([record(D(2024, 6, 1), "minor")], honours=[honour()],
+                         uscc="91419001AAAAAAAAAA"))
+    assert (earlier.score, earlier.grade) == (later.score, later.grade) == (115, "A+")
+    plain = [grade(agency(honours=[honour(kind="harmony_model")])) for _ in range(8)]  # 109 A
+    final = apply_quotas([earlier, later, *plain], RULES)  # 10 graded: 1 A+, 2 A+ and A
+    assert (final[0].grade, final[0].decided_by) == ("A", "quota")
+    assert (final[1].grade, final[1].decided_by) == ("A+", "threshold")
+    assert [r.grade for r in final[2:]] == ["B"] * 8
+
+
+def test_quota_tie_break_never_penalised_drops_after_the_penalised():
+    penalised = grade(agency([record(D(2024, 6, 1), "minor")], honours=[honour()],
+                             uscc="91419001ZZZZZZZZZZ"))
+    clean = grade(agency(honours=[honour()], uscc="91419001AAAAAAAAAA"))
+    assert penalised.score == clean.score == 115 and clean.last_penalty_on is None
+    plain = [grade(agency()) for _ in range(8)]
+    final = apply_quotas([penalised, clean, *plain], RULES)
+    assert [final[0].grade, final[1].grade] == ["A", "A+"]
 
 
 def test_quotas_ignore_new_agencies():
