@@ -22,12 +22,25 @@ def _layout():
     return {"staff_layout": staff_layout()}
 
 
+# The 2021 plan (§四 实施步骤) asks for the table twice a year: by 15 June (阶段性评估) and
+# by 13 October (总结评估), each covering the year so far.
+INTERIM_DUE = (6, 15)
+FINAL_DUE = (10, 13)
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """1 January of ``today``'s year up to the next report due: 15 June (the interim
+    table) until that day, then 13 October (the final table) for the rest of the year."""
+    due = INTERIM_DUE if (today.month, today.day) <= INTERIM_DUE else FINAL_DUE
+    return dt.date(today.year, 1, 1), dt.date(today.year, *due)
+
+
 def _period() -> tuple[dt.date, dt.date]:
-    """From the query string; default: the 2021 plan's interim period up to 15 June."""
+    """``from`` and ``to`` from the query string (both, YYYY-MM-DD); when neither is given,
+    :func:`default_period` of today (e.g. 2021-01-01 to 2021-06-15 in May 2021)."""
     args = request.values
     if not args.get("from") and not args.get("to"):
-        today = today_local()
-        return dt.date(today.year, 1, 1), today
+        return default_period(today_local())
     return parse_date(args.get("from"), "from"), parse_date(args.get("to"), "to")
 
 

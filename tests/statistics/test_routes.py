@@ -32,3 +32,24 @@ def test_page_entries_and_downloads(world, login, clerk):
     pdf = client.get("/staff/statistics.pdf" + q)
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
     assert client.get("/staff/statistics?from=2021-06-15&to=2021-04-01").status_code == 422
+
+
+def test_default_period_is_the_next_report_due():
+    import datetime as dt
+
+    from credit_service.statistics.routes import default_period
+
+    assert default_period(dt.date(2021, 5, 6)) == (dt.date(2021, 1, 1), dt.date(2021, 6, 15))
+    assert default_period(dt.date(2021, 6, 15)) == (dt.date(2021, 1, 1), dt.date(2021, 6, 15))
+    assert default_period(dt.date(2021, 6, 16)) == (dt.date(2021, 1, 1), dt.date(2021, 10, 13))
+    assert default_period(dt.date(2021, 12, 31)) == (dt.date(2021, 1, 1), dt.date(2021, 10, 13))
+
+
+def test_page_defaults_to_the_june_interim_table(world, login, clerk, monkeypatch):
+    import datetime as dt
+
+    from credit_service.statistics import routes
+
+    monkeypatch.setattr(routes, "today_local", lambda: dt.date(2021, 5, 20))
+    page = login(clerk).get("/staff/statistics").get_data(as_text=True)
+    assert 'name="from" value="2021-01-01"' in page and 'name="to" value="2021-06-15"' in page
