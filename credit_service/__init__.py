@@ -32,6 +32,7 @@ FEATURES = (
     "statistics",
     "imports",
     "backup",
+    "admin",
     "staff",
     "public",
     "api",
@@ -49,6 +50,7 @@ def create_app(config: str | object | None = None) -> Flask:
     register_features(app)
     register_cli(app)
     register_template_helpers(app)
+    trust_proxies(app)
     return app
 
 
@@ -62,6 +64,16 @@ def load_settings(app: Flask, config) -> None:
     if isinstance(config, dict):  # tests may pass overrides as a dict
         app.config.update(config)
     app.json.ensure_ascii = False
+
+
+def trust_proxies(app: Flask) -> None:
+    """``PROXY_FIX_X_FOR`` proxies' X-Forwarded-For entries become ``remote_addr`` (rate
+    limits, audit). Outermost layer, so everything behind it sees the client's address."""
+    x_for = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if x_for > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=0, x_host=0)
 
 
 def register_extensions(app: Flask) -> None:

@@ -37,7 +37,7 @@ ACTION_LABELS = {
     "case.review": "受理审查案件", "case.decide": "作出案件决定",
     "disclosure.approved": "审核社会公布", "disclosure.published": "发布社会公布",
     "document.published": "生成文书", "grading.regrade_all": "全量重新评价",
-    "evaluation_round.publish": "发布年度评价",
+    "evaluation_round.publish": "发布年度评价", "job.run_manual": "手动运行定时任务",
 }
 
 

@@ -147,6 +147,7 @@ _NAV = (
     ("statistics.staff_index", "统计报表", Capability.VIEW),
     ("audit.index", "操作日志", Capability.ADMIN),
     ("auth.users", "用户管理", Capability.ADMIN),
+    ("admin.settings", "系统设置", Capability.ADMIN),
     ("auth.tokens", "API 令牌", Capability.VIEW),
     ("auth.password", "修改密码", Capability.VIEW),
 )
