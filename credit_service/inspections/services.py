@@ -492,8 +492,10 @@ def published_targets_for(query: str, limit: int = 100) -> list[InspectionTarget
 
 #: The 2021 济源示范区劳务中介专项整治行动 (seed plan §四 实施步骤).
 JIYUAN_2021_PHASES = (
-    ("开展自查", dt.date(2021, 4, 11), dt.date(2021, 4, 30)),  # 4月中下旬
-    ("集中整治", dt.date(2021, 4, 1), dt.date(2021, 5, 25)),  # 4月-5月25日
+    # "(一)开展自查(4月中下旬)": 中旬 is the 11th–20th and 下旬 the 21st–end of the month
+    # (上/中/下旬), so mid-to-late April is 11–30 April.
+    ("开展自查", dt.date(2021, 4, 11), dt.date(2021, 4, 30)),
+    ("集中整治", dt.date(2021, 4, 1), dt.date(2021, 5, 25)),  # "(二)集中整治(4月-5月25日)"
     ("阶段性评估（报送阶段性情况和量化统计表）", dt.date(2021, 6, 1), dt.date(2021, 6, 15)),
     ("总结评估（报送总结和量化统计表）", dt.date(2021, 10, 1), dt.date(2021, 10, 13)),
 )

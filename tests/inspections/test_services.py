@@ -261,3 +261,21 @@ def test_result_date_not_in_the_future(db, create_agency, inspectors, reviewer, 
     resp = login(clerk).post(f"/staff/inspections/targets/{target.id}/result", data={
         "outcome": "no_problem", "summary": "未发现问题", "inspected_on": "2022-01-01"})
     assert resp.status_code == 422 and "检查日期不能晚于计划结束日期" in resp.get_data(as_text=True)
+
+
+def test_jiyuan_phases_follow_the_seed_plan():
+    """§四 of the seed plan: 自查 4月中下旬 (中旬 = 11th–20th), 集中整治 4月–5月25日,
+    阶段性评估 by 6月15日, 总结评估 by 10月13日."""
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / \
+        "jiyuan-rectification-plan-2021.txt"
+    text = seed.read_text(encoding="utf-8")
+    for phrase in ("开展自查(4月中下旬)", "集中整治(4月-5月25日)", "于6月15日前", "于10月13日前"):
+        assert phrase in text
+    assert [(s, e) for _, s, e in services.JIYUAN_2021_PHASES] == [
+        (dt.date(2021, 4, 11), dt.date(2021, 4, 30)),
+        (dt.date(2021, 4, 1), dt.date(2021, 5, 25)),
+        (dt.date(2021, 6, 1), dt.date(2021, 6, 15)),
+        (dt.date(2021, 10, 1), dt.date(2021, 10, 13)),
+    ]
