@@ -264,35 +264,112 @@ def _live_fingerprint(registration: DocumentKind, key: str) -> str | None:
     return None if spec is None else spec.fingerprint
 
 
+def _regenerate_kind(kind: str, registration: DocumentKind, only: set[str] | None,
+                     progress) -> int:
+    """Regenerate the stale documents of one kind: every stored and always-present key, or
+    of those only the keys in ``only``."""
+    keys = set(db.session.scalars(
+        select(Document.key).where(Document.kind == kind, Document.current.is_(True))
+    ))
+    if registration.keys is not None:
+        keys.update(registration.keys())
+    if only is not None:
+        keys &= only
+    count = 0
+    for key in sorted(keys):
+        stored = current_document(kind, key)
+        live = _live_fingerprint(registration, key)
+        if live is None or (stored is not None and stored.content_fingerprint == live):
+            continue
+        spec = registration.builder(key)
+        if spec is None:
+            continue
+        publish_document(kind, key, spec)
+        count += 1
+        if progress is not None:
+            progress(kind, key)
+    return count
+
+
 def regenerate_stale(progress: Callable[[str, str], None] | None = None,
                      kinds: Iterable[str] | None = None) -> int:
     """Regenerate every stored (and every always-present) document whose data changed.
 
     Runs in the scheduler or ``flask credit publish``, never in a web request. Each
     document is its own transaction, so one failure does not lose the others.
+    Always-present keys include the credit reports of listed agencies and of agencies
+    with confirmed records in force, so those are generated in advance.
     """
     count = 0
     wanted = None if kinds is None else set(kinds)
     for kind, registration in registered_kinds().items():
         if wanted is not None and kind not in wanted:
             continue
-        keys = set(db.session.scalars(
-            select(Document.key).where(Document.kind == kind, Document.current.is_(True))
-        ))
-        if registration.keys is not None:
-            keys.update(registration.keys())
-        for key in sorted(keys):
-            stored = current_document(kind, key)
-            live = _live_fingerprint(registration, key)
-            if live is None or (stored is not None and stored.content_fingerprint == live):
-                continue
-            spec = registration.builder(key)
-            if spec is None:
-                continue
-            publish_document(kind, key, spec)
-            count += 1
-            if progress is not None:
-                progress(kind, key)
+        count += _regenerate_kind(kind, registration, None, progress)
+    return count
+
+
+def regenerate(targets: Iterable[tuple[str, str | None]],
+               progress: Callable[[str, str], None] | None = None) -> int:
+    """Regenerate the stale ones among ``targets`` — (kind, key) pairs, key None for every
+    key of the kind — as :func:`regenerate_stale` does for everything. Used after a write
+    (:mod:`credit_service.documents.refresh`)."""
+    wanted: dict[str, set[str] | None] = {}
+    for kind, key in targets:
+        if key is None:
+            wanted[kind] = None
+        elif kind not in wanted or wanted[kind] is not None:
+            wanted.setdefault(kind, set()).add(key)
+    count = 0
+    for kind, registration in registered_kinds().items():
+        if kind in wanted:
+            count += _regenerate_kind(kind, registration, wanted[kind], progress)
+    return count
+
+
+_clean_marks: dict[str, tuple] = {}
+
+
+def _write_mark() -> tuple:
+    """Cheap (primary-key index) evidence of writes: today's date (windows and validity
+    end by date) and the highest id of the audit log, the change feed and every table
+    documents are built from. Service writes always add an audit row; bulk loads add rows.
+    Documents are left out: publishing them must not count as a change."""
+    from sqlalchemy import func
+
+    from credit_service.core.web import today_local
+    from credit_service.models import (
+        Agency,
+        AnnualReport,
+        Assessment,
+        AuditEvent,
+        ChangeEvent,
+        Disclosure,
+        Honour,
+        Licence,
+        Listing,
+        Record,
+    )
+
+    ids = db.session.execute(select(*[
+        select(func.max(model.id)).scalar_subquery()
+        for model in (AuditEvent, ChangeEvent, Agency, Record, Listing, Honour, Licence,
+                      AnnualReport, Assessment, Disclosure)])).one()
+    return (today_local().isoformat(), *ids)
+
+
+def regenerate_if_changed(progress: Callable[[str, str], None] | None = None) -> int | None:
+    """:func:`regenerate_stale` unless nothing was written since this process's last full
+    pass (then None after one small query): cheap enough to run every minute."""
+    key = str(db.engine.url)
+    mark = _write_mark()
+    if _clean_marks.get(key) == mark:
+        return None
+    count = regenerate_stale(progress)
+    # The mark from before the pass: a write made during it is not skipped next time.
+    # (Our own publications add audit rows, so a pass that regenerated something is
+    # followed by one more full pass that finds nothing, and then runs are cheap.)
+    _clean_marks[key] = mark
     return count
 
 

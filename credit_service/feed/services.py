@@ -25,6 +25,11 @@ def record_change(kind: ChangeKind, *, subject: str, title: str, detail: str = "
         agency_name=getattr(agency, "name", None),
     )
     db.session.add(event)
+    # The documents showing this fact are rebuilt after the commit, off the request path.
+    from credit_service.documents.refresh import mark_stale, targets_for_change
+
+    mark_stale(db.session(), targets_for_change(kind, subject=subject,
+                                                uscc=getattr(agency, "uscc", None)))
     return event
 
 

@@ -204,8 +204,11 @@ def _register() -> None:
             register_document_kind(f"{kind}_list.{fmt}", build_list_file(kind, fmt),
                                    fingerprint=lambda key, k=kind: list_fingerprint(k),
                                    keys=lambda: [""], label=LIST_TITLES[kind])
+    # Generated in advance for listed agencies and those with records in force (see
+    # services.pregenerated_report_usccs); any other report on its first request.
     register_document_kind("credit_report.pdf", build_credit_report,
-                           fingerprint=report_fingerprint, label="信用报告")
+                           fingerprint=report_fingerprint,
+                           keys=services.pregenerated_report_usccs, label="信用报告")
 
 
 _register()

@@ -590,6 +590,24 @@ def fingerprint_of(data) -> str:
     ).hexdigest()
 
 
+def pregenerated_report_usccs(today: dt.date | None = None) -> list[str]:
+    """Agencies whose credit report is generated in advance (``credit publish``): those on
+    a published list and those with a confirmed, unrepaired record still in its
+    publication window — the reports people actually look up."""
+    today = today or today_local()
+    in_force = or_(*[
+        and_(Record.severity == severity,
+             Record.decided_on > _add_months(today, -months))
+        for severity, months in _windows().items()])
+    with_records = (
+        select(Record.agency_id)
+        .where(Record.status == RecordStatus.CONFIRMED, Record.repaired_on.is_(None), in_force))
+    listed = select(Listing.agency_id).where(Listing.state == ListingState.PUBLISHED)
+    return list(db.session.scalars(
+        select(Agency.uscc).where(or_(Agency.id.in_(listed), Agency.id.in_(with_records)))
+        .order_by(Agency.uscc)))
+
+
 # --- lists -------------------------------------------------------------------------------
 
 

@@ -73,9 +73,31 @@ def test_unknown_code(client, world):
 
 def test_regenerate_stale_creates_list_files_off_the_request_path(app, db, world):
     count = documents.regenerate_stale()
-    assert count == 8  # black/red × pdf/csv/json/xlsx
+    assert count == 9  # black/red × pdf/csv/json/xlsx + the listed agency's credit report
     assert documents.regenerate_stale() == 0
     assert documents.current_document("black_list.pdf", "") is not None
+
+
+def test_credit_reports_of_listed_agencies_and_records_in_force_are_pregenerated(
+        app, db, world, create_agency, create_record):
+    import datetime as dt
+
+    from credit_service.core.enums import Severity
+
+    recorded = create_agency(name="济源市有记录人力资源有限公司")
+    create_record(recorded, severity=Severity.GENERAL,
+                  decided_on=dt.date.today() - dt.timedelta(days=20),
+                  occurred_on=dt.date.today() - dt.timedelta(days=30))
+    lapsed = create_agency(name="济源市旧记录人力资源有限公司")
+    create_record(lapsed, severity=Severity.MINOR,
+                  decided_on=dt.date.today() - dt.timedelta(days=400),
+                  occurred_on=dt.date.today() - dt.timedelta(days=410))
+    documents.regenerate_stale(kinds=["credit_report.pdf"])
+    reports = {d.key for d in db.session.query(Document).filter_by(kind="credit_report.pdf")}
+    # Listed (black) and with a record in force: in advance; the others on first request.
+    assert reports == {world["bad"].uscc, recorded.uscc}
+    document = documents.current_document("credit_report.pdf", recorded.uscc)
+    assert recorded.name in pdf_compact(documents.document_bytes(document))
 
 
 def _current_kinds(kinds):
@@ -92,6 +114,7 @@ def test_credit_report_goes_stale_when_anything_it_prints_changes(client, db, wo
     response = client.get(f"/agencies/{good.uscc}/report.pdf")
     code = response.headers["X-Verification-Code"]
     assert "内容仍为最新" in client.get(f"/verify/{code}").get_data(as_text=True)
+    documents.regenerate_stale(kinds=["credit_report.pdf"])  # the pre-generated ones
     assert documents.regenerate_stale(kinds=["credit_report.pdf"]) == 0
 
     good.address = "河南省济源市新址路1号"
