@@ -164,3 +164,36 @@ def test_login_is_rate_limited(app, database_url, tmp_path, monkeypatch):
         limiter.reset()
         with limited.app_context():
             _db.engine.dispose()
+
+
+def test_admin_revokes_another_users_token_from_the_user_page(db, login, admin, clerk):
+    plaintext = services.issue_token(clerk, "对接脚本", clerk)
+    token = services.tokens_of(clerk)[0]
+    client = login(admin)
+    page = client.get(f"/staff/users/{clerk.id}").get_data(as_text=True)
+    assert token.prefix in page and "撤销" in page
+    response = client.post(f"/staff/tokens/{token.id}/revoke", data={"back": f"/staff/users/{clerk.id}"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/staff/users/{clerk.id}")
+    assert token.revoked_at is not None and services.user_for_token(plaintext) is None
+    # a back link off the staff area is ignored (no open redirect)
+    services.issue_token(clerk, "second", clerk)
+    other = [t for t in services.tokens_of(clerk) if t.revoked_at is None][0]
+    response = client.post(f"/staff/tokens/{other.id}/revoke", data={"back": "//evil.example/"})
+    assert response.headers["Location"].endswith("/staff/tokens")
+
+
+def test_cli_prompts_for_the_password_on_a_terminal(app, db, runner, monkeypatch):
+    import types
+
+    from credit_service.auth import cli
+
+    monkeypatch.setattr(cli, "sys", types.SimpleNamespace(
+        stdin=types.SimpleNamespace(isatty=lambda: True)))
+    result = runner.invoke(args=["credit", "users", "create", "wang.wu", "--role", "reviewer",
+                                 "--department", "labour_inspection"],
+                           input="Qiang-Mima-2026!\nQiang-Mima-2026!\n")
+    assert result.exit_code == 0, result.output
+    assert "再次输入密码" in result.output and "初始密码" not in result.output
+    user = db.session.scalar(select(User).where(User.username == "wang.wu"))
+    assert services.authenticate("wang.wu", "Qiang-Mima-2026!") is user
