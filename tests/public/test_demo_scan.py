@@ -3,8 +3,11 @@ ID number or staff name (SPEC.md §5.1; 29号令 art.7)."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 
+import openpyxl
 from sqlalchemy import select
 
 from tests.publication.helpers import pdf_text
@@ -63,19 +66,39 @@ def test_demo_data_public_outputs_have_no_personal_data(committed_app):
     assert listed and periods
 
     pages = ["/", "/agencies?q=济源", "/agencies?q=人力&page=2", "/lists/black", "/lists/red",
-             "/disclosures", "/rules", "/feed.atom", "/verify"]
+             "/disclosures", "/rules", "/feed.atom", "/verify", "/cases/new", "/inspections"]
     pages += [f"/agencies/{u}" for u in usccs]
     pages += [f"/disclosures/{p}" for p in periods]
     files = [f"/lists/{k}.{f}" for k in ("black", "red") for f in ("csv", "json")]
+    xlsx = [f"/lists/{k}.xlsx" for k in ("black", "red")]
+    api = ["/api/v1/agencies", "/api/v1/agencies?q=济源&per_page=100", "/api/v1/lists/black",
+           "/api/v1/lists/red", "/api/v1/disclosures", "/api/v1/changes",
+           "/api/v1/changes?since=2000-01-01T00:00:00&limit=100", "/api/v1/changes?after_id=0&limit=100"]
+    api += [f"/api/v1/agencies/{u}" for u in usccs]
+    api += [f"/api/v1/agencies/{u}/assessments" for u in usccs]
+    api += [f"/api/v1/disclosures/{p}" for p in periods]
+    # Reports of every listed agency and of a spread of the others (every 5th).
+    sample = list(dict.fromkeys(listed + usccs[::5]))
     pdfs = ["/lists/black.pdf", "/lists/red.pdf"] + [f"/disclosures/{p}.pdf" for p in periods]
-    pdfs += [f"/agencies/{u}/report.pdf" for u in (listed[:2] or usccs[:2])]
+    pdfs += [f"/agencies/{u}/report.pdf" for u in sample]
+    assert len(sample) >= 20
 
     client = committed_app.test_client()
     outputs = {}
-    for path in pages + files:
+    for path in pages + files + api:
         response = client.get(path)
         assert response.status_code == 200, path
         outputs[path] = response.get_data(as_text=True)
+    for path in api:
+        # Decoded too: JSON may escape non-ASCII; the scan must see the characters.
+        outputs[path + "#decoded"] = json.dumps(json.loads(outputs[path]), ensure_ascii=False)
+    for path in xlsx:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+        outputs[path] = "\n".join(" ".join(str(c) for c in row if c is not None)
+                                   for row in sheet.iter_rows(values_only=True))
+        assert len(outputs[path]) > 20, path
     for path in pdfs:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -83,6 +106,9 @@ def test_demo_data_public_outputs_have_no_personal_data(committed_app):
         verify = client.get(f"/verify/{response.headers['X-Verification-Code']}")
         assert verify.status_code == 200
         outputs[path + "#verify"] = verify.get_data(as_text=True)
+        api_verify = client.get(f"/api/v1/verify/{response.headers['X-Verification-Code']}")
+        assert api_verify.status_code == 200
+        outputs[path + "#api-verify"] = json.dumps(api_verify.get_json(), ensure_ascii=False)
     for path, text in outputs.items():
         compact = "".join(text.split())
         assert not PHONE.search(compact), (path, PHONE.search(compact))
