@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 
 from tests.public.conftest import HOSTILE, PRIVATE
 
@@ -26,8 +28,17 @@ def test_home_search_profile_lists_rules_feed(client, world):
     assert "tag:localhost,2026:change/" in atom.get_data(as_text=True)
 
 
+def _row_cells(page: str, marker: str) -> list[str]:
+    """Text of the cells of the table row containing ``marker``."""
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", page, re.S) if marker in r)
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+
+
 def test_profile_shows_explanation_of_stored_assessment(client, world):
-    from credit_service.grading.services import current_assessment
+    from credit_service.core.web import cn_date
+    from credit_service.grading.services import current_assessment, preview
+    from credit_service.lists.rules import add_months
 
     bad = world["bad"]
     assessment = current_assessment(bad)
@@ -38,6 +49,27 @@ def test_profile_shows_explanation_of_stored_assessment(client, world):
     assert "已列入严重违法失信名单" in page and "济人社失信决〔2026〕7号" in page
     assert world["record"].decision_number in page
     assert "可申请信用修复" in page and "公示有效至" in page
+
+    # The stored explanation is what the engine computes now (same data, same day).
+    fresh = preview(bad).to_dict()
+    stored = assessment.explanation
+    assert (stored["grade"], stored["score"], stored["summary"]) == (
+        fresh["grade"], fresh["score"], fresh["summary"])
+    key = ("kind", "points", "until", "record_id", "text")
+    assert [tuple(line.get(k) for k in key) for line in stored["lines"]] == [
+        tuple(line.get(k) for k in key) for line in fresh["lines"]]
+    assert fresh["summary"] in page
+
+    # The record's row: in force until the engine's date for it, repair-eligible one year
+    # after the decision (serious: 国家发展改革委令第36号).
+    record = world["record"]
+    untils = [line["until"] for line in fresh["lines"] if line.get("record_id") == record.id]
+    assert untils and all(untils)
+    in_force = max(dt.date.fromisoformat(u) for u in untils)
+    cells = _row_cells(page, record.decision_number)
+    assert cells[4] == cn_date(record.decided_on)
+    assert cells[5] == cn_date(in_force)
+    assert cells[6] == f"{cn_date(add_months(record.decided_on, 12))} 起"
 
 
 def test_black_list_fields_and_files(client, world):
