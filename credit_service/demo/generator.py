@@ -244,8 +244,10 @@ class DemoGenerator:
         yield agencies
         yield self._former_names()
         yield self._licences()
+        # Lists first: curated records for the listings, listings, their events, honours —
+        # and the red-list agencies, whose annual reports must then be complete.
+        self._plan_lists()
         yield self._annual_reports()
-        self._plan_lists()  # curated records for the listings, listings, their events, honours
         yield self._records()
         yield TableRows("listings", LISTING_COLUMNS, self._listing_rows, len(self._listing_rows))
         yield TableRows(
@@ -437,6 +439,10 @@ class DemoGenerator:
             for year in range(max(first_year, agency.established_on.year), last_year + 1):
                 roll = rng.random()
                 bad = agency.profile in ("problem", "bad")
+                if agency.profile == "red":
+                    # Red-list agencies meet the annual-report condition (SPEC §5.2), so the
+                    # demo's open nominations can be publicised and designated.
+                    roll = 0.5
                 if roll < (0.08 if bad else 0.02):
                     continue  # missing
                 if roll < (0.25 if bad else 0.08):
@@ -778,10 +784,13 @@ class DemoGenerator:
         rng = self.rng
         bad = [a for a in self.agencies if a.profile == "bad" and a.status == "operating"]
         rng.shuffle(bad)
-        # (state, variant): the two removals are one expiry and one early removal.
+        # (state, variant): the two removals are one expiry and one early removal; one
+        # listing is revoked with its basis decision (art.16) and one early removal is
+        # reversed for fraud, the listing published again with a new term (art.15).
         black_states = [("proposed", 0), ("notified", 0), ("objection", 0), ("decided", 0),
                         ("published", 0), ("published", 0), ("published", 0), ("removed", 0.2),
-                        ("removed", 0.8), ("not_listed", 0), ("withdrawn", 0)]
+                        ("removed", 0.8), ("not_listed", 0), ("withdrawn", 0), ("revoked", 0),
+                        ("published", "reversed")]
         # Promote extra problem agencies when there are not enough bad ones (small seeds).
         problem = [a for a in self.agencies if a.profile == "problem" and a.status == "operating"]
         while len(bad) < len(black_states) and problem:
@@ -795,7 +804,7 @@ class DemoGenerator:
                  and a.established_on < add_years(self.as_of, -4)]
         rng.shuffle(clean)
         red_states = ["nominated", "publicity", "designated", "published", "published",
-                      "published", "expired", "revoked"]
+                      "published", "expired", "revoked", "withdrawn"]
         for state, agency in zip(red_states, clean, strict=False):
             agency.profile = "red"
             self._red_listing(agency, state)
@@ -805,9 +814,10 @@ class DemoGenerator:
         pool = [c for c in self.codes if self.catalog[c].blacklist_candidate]
         return self.rng.choice(pool)
 
-    def _black_listing(self, agency: AgencyInfo, state: str, variant: float) -> None:
+    def _black_listing(self, agency: AgencyInfo, state: str, variant: float | str) -> None:
         """A black listing in ``state`` with consistent dates (人社部令第45号 procedure)."""
         rng, A = self.rng, self.as_of
+        reversed_ = variant == "reversed"
         lid = self.c.next_id("listings")
         proposer, decider = rng.sample(REVIEWER_IDS, 2)
         clerk = rng.choice(CLERK_IDS)
@@ -818,15 +828,18 @@ class DemoGenerator:
         elif state == "removed" and variant < 0.5:
             # Expired after the 3-year term (art.11): decided more than three years ago.
             proposed = add_years(A, -3) - dt.timedelta(days=rng.randint(60, 300))
-        elif state == "removed":
+        elif state == "removed" or reversed_:
             proposed = add_years(A, -2) - dt.timedelta(days=rng.randint(30, 200))
+        elif state == "revoked":
+            proposed = A - dt.timedelta(days=rng.randint(300, 600))
         else:  # published
             proposed = A - dt.timedelta(days=rng.randint(60, 700))
         proposed = next_workday(proposed)
         basis_decided = proposed - dt.timedelta(days=rng.randint(15, 40))
         code = self._basis_code()
         basis = self.record_row(agency, code, decided_on=basis_decided, severity="serious",
-                                status="confirmed", corrected=state in ("not_listed", "removed"),
+                                status="confirmed",
+                                corrected=state in ("not_listed", "removed") or reversed_,
                                 source="inspection")
         self._records_for_lists.append(basis)
         reason = basis[4]
@@ -867,7 +880,7 @@ class DemoGenerator:
             self._event(lid, "not_list", current, "not_listed", ended, reasons=end_reason,
                         doc=self._doc_number("失信不列", ended.year), actor=decider)
             current = "not_listed"
-        if state in ("decided", "published", "removed"):
+        if state in ("decided", "published", "removed", "revoked"):
             decided = working_days_after(deadline, rng.randint(2, 6))
             if state == "decided":
                 decided = working_days_before(A, 1)
@@ -876,12 +889,22 @@ class DemoGenerator:
             self._event(lid, "decide", current, "decided", decided, doc=decision_no,
                         reasons="经审查，符合列入严重违法失信名单条件，决定列入。", actor=decider)
             current = "decided"
-        if state in ("published", "removed"):
+        if state in ("published", "removed", "revoked"):
             published = working_days_after(decided, rng.randint(1, 3))
             self._event(lid, "publish", current, "published", published, actor=decider)
             current = "published"
-        if state == "removed":
-            if expires <= A:
+        if state == "revoked":
+            # art.16: the penalty decision the listing rests on is overturned on review.
+            ended = min(A - dt.timedelta(days=3), published + dt.timedelta(days=rng.randint(30, 200)))
+            reason_text = "经行政复议，原处罚决定被撤销。"
+            basis = basis[:17] + ("overturned", reason_text, ended) + basis[20:]
+            self._records_for_lists[-1] = basis
+            end_reason = f"所依据的处理决定被依法撤销（{basis[7]}），撤销列入（人社部令第45号第十六条）。"
+            self._event(lid, "revoke", current, "revoked", ended, reasons=end_reason,
+                        doc=self._doc_number("失信撤", ended.year), actor=decider)
+            current = "revoked"
+        if state == "removed" or reversed_:
+            if expires <= A and not reversed_:
                 ended = expires
                 end_reason = "列入期限（三年）届满，自动移出。"
                 self._event(lid, "remove", current, "removed", ended, reasons=end_reason)
@@ -900,6 +923,17 @@ class DemoGenerator:
                            statement="我公司已全面整改并作出书面信用承诺，申请提前移出严重违法失信名单。",
                            reasons="符合提前移出条件，予以支持。")
             current = "removed"
+        if reversed_:
+            # art.15: the early removal rested on forged rectification evidence — listed
+            # again from the reversal, the 3-year term restarting (a different reviewer).
+            restored = min(A - dt.timedelta(days=2), ended + dt.timedelta(days=rng.randint(30, 120)))
+            reverser = next(r for r in REVIEWER_IDS if r != decider)
+            self._event(lid, "reverse_removal", current, "published", restored,
+                        doc=self._doc_number("失信恢", restored.year), actor=reverser,
+                        reasons="经核查，提前移出申请所附整改证明材料系伪造，撤销提前移出决定，恢复列入，列入期限重新计算（人社部令第45号第十五条）。")
+            current = "published"
+            published, expires = restored, add_years(restored, 3)
+            ended = end_reason = None
         created = _ts(proposed)
         self._listing_rows.append((
             lid, agency.id, "black", current, basis[0], reason, legal_basis, N.BUREAU, proposed,
@@ -912,8 +946,9 @@ class DemoGenerator:
         rng, A = self.rng, self.as_of
         lid = self.c.next_id("listings")
         nominator, decider = rng.sample(REVIEWER_IDS, 2)
-        if state in ("nominated", "publicity", "designated"):
-            nominated = working_days_before(A, {"nominated": 2, "publicity": 5, "designated": 15}[state])
+        if state in ("nominated", "publicity", "designated", "withdrawn"):
+            nominated = working_days_before(A, {"nominated": 2, "publicity": 5, "designated": 15,
+                                                "withdrawn": 25}[state])
         elif state == "expired":
             nominated = add_years(A, -3) - dt.timedelta(days=rng.randint(40, 300))
         elif state == "revoked":
@@ -927,7 +962,7 @@ class DemoGenerator:
         current = "nominated"
         publicity_end = decided = decision_no = published = expires = ended = end_reason = None
         if state != "nominated":
-            start = working_days_after(nominated, 1 if state == "publicity" else 2)
+            start = working_days_after(nominated, 1 if state in ("publicity", "withdrawn") else 2)
             publicity_end = working_days_after(start, 5)  # 公示 5 working days
             self._event(lid, "publicise", current, "publicity", start, actor=nominator,
                         doc=self._doc_number("诚信公示", start.year))
@@ -946,6 +981,13 @@ class DemoGenerator:
             self._event(lid, "publish", current, "published", published, actor=decider)
             current = "published"
         revoked_on = None
+        if state == "withdrawn":
+            # Withdrawn during publicity after a substantiated complaint (SPEC §5.2).
+            ended = working_days_after(start, 3)
+            end_reason = "公示期间收到实名反映，经核实服务不规范，撤回推荐。"
+            self._event(lid, "withdraw", current, "withdrawn", ended, reasons=end_reason,
+                        actor=nominator)
+            current = "withdrawn"
         if state == "expired":
             ended = expires
             end_reason = "认定有效期（三年）届满。"

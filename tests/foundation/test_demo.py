@@ -107,9 +107,14 @@ def test_demo_content(demo_app):
     # every state of both lists, with events ending in that state
     black = set(column(db, "SELECT DISTINCT state FROM listings WHERE list_kind = 'black'"))
     red = set(column(db, "SELECT DISTINCT state FROM listings WHERE list_kind = 'red'"))
-    assert black == {"proposed", "notified", "objection", "decided", "published", "removed",
-                     "not_listed", "withdrawn"}
-    assert red == {"nominated", "publicity", "designated", "published", "expired", "revoked"}
+    expected = list_states()
+    assert black == expected["black"]
+    assert red == expected["red"]
+    # ... and every step of both state machines, reverse_removal included
+    done = set(tuple(row) for row in db.session.execute(sa.text(
+        "SELECT DISTINCT l.list_kind, e.action FROM listing_events e "
+        "JOIN listings l ON l.id = e.listing_id")).all())
+    assert done >= list_actions(), list_actions() - done
     mismatched = scalar(db, """
         SELECT COUNT(*) FROM listings l WHERE l.state <> (
             SELECT e.to_state FROM listing_events e WHERE e.listing_id = l.id
@@ -132,6 +137,70 @@ def test_demo_content(demo_app):
     assert len(set(column(db, "SELECT DISTINCT department FROM users"))) == 4
 
 
+def list_states() -> dict[str, set[str]]:
+    """Each list's states, from the ListingState enum and the lists' state machines: the
+    first state plus every transition's target; together they are the whole enum."""
+    from credit_service.core.enums import ListingState, ListKind
+    from credit_service.lists.services import TRANSITIONS
+
+    first = {ListKind.BLACK: ListingState.PROPOSED, ListKind.RED: ListingState.NOMINATED}
+    states = {kind.value: {first[kind].value} | {t.target.value for t in table.values()}
+              for kind, table in TRANSITIONS.items()}
+    assert set().union(*states.values()) == set(ListingState.values())
+    return states
+
+
+def list_actions() -> set[tuple[str, str]]:
+    from credit_service.lists.services import TRANSITIONS
+
+    return {(kind.value, action) for kind, table in TRANSITIONS.items() for action in table}
+
+
+def test_expected_list_states_come_from_the_enum():
+    states = list_states()
+    assert {"revoked", "withdrawn"} <= states["black"] & states["red"]
+    assert "not_listed" in states["black"] and "expired" in states["red"]
+
+
+def test_open_red_nominations_are_eligible(demo_app):
+    """The demo's nominated / publicity red listings pass the eligibility check, so a
+    reviewer can publicise and designate them (SPEC §5.2)."""
+    from credit_service.core.enums import ListingState, ListKind
+    from credit_service.extensions import db
+    from credit_service.lists.models import Listing
+    from credit_service.lists.services import red_list_eligibility
+
+    open_red = db.session.scalars(sa.select(Listing).where(
+        Listing.list_kind == ListKind.RED,
+        Listing.state.in_([ListingState.NOMINATED, ListingState.PUBLICITY]))).all()
+    assert {listing.state for listing in open_red} == {ListingState.NOMINATED,
+                                                       ListingState.PUBLICITY}
+    for listing in open_red:
+        assert red_list_eligibility(listing.agency, AS_OF) == [], listing.agency.name
+    db.session.remove()
+
+
+def test_red_list_agencies_file_every_annual_report(app):
+    """Generator only (no database), over many seeds: each red-list agency has filed the
+    report of every year since it was established (the eligibility condition)."""
+    from credit_service.core.catalog import get_catalog
+    from credit_service.demo.generator import DemoGenerator
+
+    for seed in range(40):
+        generator = DemoGenerator(get_catalog(), seed=seed, as_of=AS_OF)
+        filed: dict[int, set[int]] = {}
+        for block in generator.tables():
+            if block.table == "annual_reports":
+                for row in block.rows:
+                    filed.setdefault(row[1], set()).add(row[2])
+                break
+        red = [a for a in generator.agencies if a.profile == "red"]
+        assert len(red) == 9, seed  # one per red state in the plan
+        for agency in red:
+            years = set(range(max(2020, agency.established_on.year), AS_OF.year))
+            assert years <= filed.get(agency.id, set()), (seed, agency.name)
+
+
 def test_listing_dates_follow_the_procedure(demo_app):
     """Objection deadlines are 5 working days after notice (45号令 art.6), terms are three
     years (art.11), red-list publicity is 5 working days."""
@@ -145,7 +214,12 @@ def test_listing_dates_follow_the_procedure(demo_app):
         if listing.notified_on:
             assert listing.objection_deadline == working_days_after(listing.notified_on, 5)
         if listing.decided_on and listing.expires_on:
-            assert listing.expires_on == listing.decided_on.replace(year=listing.decided_on.year + 3)
+            # 3 years from the decision, or from the reversal of an early removal (art.15)
+            restored = [e.on for e in listing.events if e.action == "reverse_removal"]
+            start = restored[-1] if restored else listing.decided_on
+            assert listing.expires_on == start.replace(year=start.year + 3)
+            if restored:
+                assert listing.published_on == start and listing.ended_on is None
         days = [e.on for e in listing.events]
         assert days == sorted(days)
         assert all(day <= AS_OF for day in days)
