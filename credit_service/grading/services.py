@@ -76,13 +76,23 @@ _LISTED_STATES = ("decided", "published", "removed", "revoked", "expired")
 # --------------------------------------------------------------------------- rule sets
 
 
+def load_rules(app) -> RuleSets:
+    """Load and validate every rule-set version in ``RULES_DIR`` now, for ``create_app``
+    (next to ``load_catalog``): a broken or missing rule file then stops start-up with a
+    ``RuleSetError`` naming the file and the key, instead of failing the first request or
+    write that grades. Stores the result where ``get_rulesets`` finds it."""
+    rulesets = load_rulesets(app.config["RULES_DIR"])
+    app.extensions["credit_rulesets"] = rulesets
+    return rulesets
+
+
 def get_rulesets() -> RuleSets:
-    """All rule-set versions from ``RULES_DIR``, loaded (and validated) once per app."""
+    """All rule-set versions from ``RULES_DIR``, loaded (and validated) once per app
+    (at start-up when ``create_app`` calls ``load_rules``, else on first use)."""
     app = current_app._get_current_object()
     rulesets = app.extensions.get("credit_rulesets")
     if rulesets is None:
-        rulesets = load_rulesets(app.config["RULES_DIR"])
-        app.extensions["credit_rulesets"] = rulesets
+        rulesets = load_rules(app)
     return rulesets
 
 

@@ -365,3 +365,24 @@ def test_backdated_event_also_brings_the_live_grade_up_to_date(db, graded_agency
     db.session.expire(agency)
     assert (agency.current_grade, agency.current_score) == (Grade.D, 90)
     assert services.assessment_on(agency, D(2026, 11, 1)).grade == Grade.D
+
+
+def test_load_rules_refuses_a_broken_rule_file_and_names_the_key(tmp_path):
+    import pytest
+    from flask import Flask
+
+    from scoring import RuleSetError
+    from scoring.rules import DEFAULT_RULES_DIR
+
+    text = (DEFAULT_RULES_DIR / "2026-01-01.toml").read_text(encoding="utf-8")
+    (tmp_path / "2026-01-01.toml").write_text(
+        text.replace("points = 30\nwindow_months = 36", "points = \"30\"\nwindow_months = 36"),
+        encoding="utf-8")
+    app = Flask(__name__)
+    app.config["RULES_DIR"] = str(tmp_path)
+    with pytest.raises(RuleSetError, match="deduction.serious"):
+        services.load_rules(app)
+    assert "credit_rulesets" not in app.extensions
+    (tmp_path / "2026-01-01.toml").write_text(text, encoding="utf-8")
+    assert [rs.version for rs in services.load_rules(app)] == ["2026.1"]
+    assert app.extensions["credit_rulesets"].for_date(AS_OF).version == "2026.1"
