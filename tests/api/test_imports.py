@@ -65,3 +65,43 @@ def test_import_needs_a_file_a_kind_and_a_token(api, clerk, bearer):
     assert_error(api.post("/imports?kind=people", headers=bearer(clerk),
                           data={"file": _csv(_row(7, "y"))},
                           content_type="multipart/form-data"), 422, "kind")
+
+
+def _xlsx(*rows: list) -> tuple[io.BytesIO, str]:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer, "agencies.xlsx"
+
+
+def test_xlsx_import_commits_all_rows_and_reports_bad_cells(api, db, clerk, bearer):
+    # typed cells as a spreadsheet stores them: a number for the capital, a date for the day
+    import datetime as dt
+
+    good = [[make_uscc(900100 + n), f"表格导入测试{n}公司", "职业中介", "王五",
+             f"河南省济源市文昌路{n}号", "沁园街道", 1000000, dt.datetime(2018, 5, 1)]
+            for n in (1, 2)]
+    response = api.post("/imports?kind=agencies", headers=bearer(clerk),
+                        data={"file": _xlsx(*good)}, content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["created"] == 2 and response.get_json()["filename"].endswith(".xlsx")
+    assert _count(db, "表格导入测试") == 2
+
+    bad = [make_uscc(900200), "表格错误行公司", "职业中介", "王五", "河南省济源市文昌路9号",
+           "沁园街道", "很多", dt.datetime(2018, 5, 1)]
+    body = assert_error(api.post("/imports?kind=agencies", headers=bearer(clerk),
+                                 data={"file": _xlsx(bad)}, content_type="multipart/form-data"),
+                        422)
+    assert body["row_errors"][0]["row"] == 2
+    assert _count(db, "表格错误行") == 0
+    # not a spreadsheet at all, though named like one
+    assert_error(api.post("/imports?kind=agencies", headers=bearer(clerk),
+                          data={"file": (io.BytesIO(b"PK\x03\x04broken"), "x.xlsx")},
+                          content_type="multipart/form-data"), 422, "file")
