@@ -10,10 +10,12 @@ import re
 
 from flask import current_app, request
 from flask_smorest import Api, Blueprint
+from flask_smorest.exceptions import NotModified
 from flask_smorest.utils import prepare_response
 from sqlalchemy import func, select
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
+from werkzeug.http import quote_etag
 
 from credit_service.api.auth import BEARER_SCHEME, SECURITY_SCHEME, load_user_from_bearer_only
 from credit_service.api.errors import ErrorSchema, register_blueprint_error_handlers
@@ -64,6 +66,12 @@ class ApiBlueprint(Blueprint):
 
     def route(self, rule, *, parameters=None, tags=None, **options):
         return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+
+    def _check_not_modified(self, etag):
+        # flask-smorest's bare 304 drops the ETag; RFC 9110 §15.4.5 wants it repeated.
+        if request.method in self.METHODS_CHECKING_NOT_MODIFIED and etag in request.if_none_match:
+            raise NotModified(response=current_app.response_class(
+                status=304, headers={"ETag": quote_etag(etag)}))
 
 
 _BODY_TYPES = ("application/json", "multipart/form-data")

@@ -240,3 +240,19 @@ def test_fresh_cached_profile_is_answered_in_front_of_flask(api, graded_agency, 
     assert again.mimetype == "application/json"
     not_modified = api.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert not_modified.status_code == 304 and not_modified.get_data() == b""
+
+
+@pytest.mark.parametrize("path", ["/agencies/{uscc}", "/lists/black", "/lists/red", "/disclosures", "/changes",
+                                  "/changes?limit=5", "/agencies/{uscc}/assessments",
+                                  "/agencies/{uscc}/assessments?as_of=2025-06-30"])
+def test_list_etags_give_304(api, graded_agency, path):
+    path = path.replace("{uscc}", graded_agency.uscc)
+    first = api.get(path)
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    again = api.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["ETag"] == etag  # repeated on the 304 (RFC 9110 §15.4.5)
+    # another copy's tag does not match: the full body again
+    other = api.get(path, headers={"If-None-Match": '"not-this-one"'})
+    assert other.status_code == 200 and other.get_json() == first.get_json()
