@@ -547,14 +547,18 @@ def _check_stale(listing: Listing, expected_version: int | None) -> None:
 
 @transactional
 def apply_listing_event(listing: Listing, action: str, actor, *, on, document_number=None,
-                        reasons=None, expected_version=None, **extra) -> ListingEvent:
+                        reasons=None, expected_version=None, triggered_by=None,
+                        **extra) -> ListingEvent:
     """The one entry point for every list step (staff UI, API, jobs, signal receivers).
 
     ``action`` — black: notify | object | decide | publish | remove | revoke | withdraw |
     not_list | early_remove | reverse_removal; red: publicise | designate | publish |
     expire | revoke | withdraw (and the API names notify/decide/remove for
     publicise/designate/expire). ``extra``: ``corrected_on``, ``commitment_received_on``
-    (not_list / early_remove). ``actor=None`` is the system (scheduler, signals).
+    (not_list / early_remove). ``actor=None`` is the system (scheduler, signals);
+    ``triggered_by`` is the person whose own step forced a system step (the reviewer whose
+    black-list decision revokes the red listing): recorded as the event's and the audit
+    row's actor, while the step itself runs without capability checks.
 
     Raises Conflict (409) for an action the current state does not allow, StaleWrite
     when ``expected_version`` is not the listing's version, ValidationFailed (422) for
@@ -610,19 +614,20 @@ def apply_listing_event(listing: Listing, action: str, actor, *, on, document_nu
         handler(listing, on=on, actor=actor, document_number=document_number, reasons=reasons,
                 extra=extra)
     listing.state = transition.target
+    by = actor if actor is not None else triggered_by  # who the record names
     event = ListingEvent(
         action=action, from_state=from_state, to_state=listing.state, on=on,
-        document_number=document_number, reasons=reasons, actor_id=getattr(actor, "id", None),
+        document_number=document_number, reasons=reasons, actor_id=getattr(by, "id", None),
     )
     listing.events.append(event)
     try:
         db.session.flush()
     except StaleDataError:
         raise StaleWrite(listing, expected_version) from None
-    record_audit(f"listing.{action}", listing, actor=actor, before=before, after=snapshot(listing))
+    record_audit(f"listing.{action}", listing, actor=by, before=before, after=snapshot(listing))
     _feed(listing, action, from_state, on)
     if action not in ("notify", "object", "publicise", "publish"):
-        regrade(listing.agency, as_of=on, actor=actor)
+        regrade(listing.agency, as_of=on, actor=by)
     _issue_documents(listing, event)
     return event
 
@@ -708,12 +713,26 @@ def _not_list(listing, *, on, reasons, extra, **_):
     listing.end_reason = reasons
 
 
-def _reverse_removal(listing, *, on, reasons, **_):
+def _reverse_removal(listing, *, on, reasons, actor, document_number, **_):
     # 45号令 art.15: early removal obtained by fraud — restore and restart the term.
+    newer = [b for b in open_listings(listing.agency, ListKind.BLACK) if b.id != listing.id]
+    if newer:
+        # Restoring would put the agency on the black list twice; the newer procedure
+        # must be concluded (withdrawn, or left to stand) first.
+        raise Conflict(
+            f"该机构已有进行中或有效的严重违法失信名单条目（#{newer[0].id}，"
+            f"{newer[0].state.label}），不能恢复列入本条目；请先办结该条目"
+        )
     listing.expires_on = rules.black_term_end(on)
     listing.published_on = on
     listing.ended_on = None
     listing.end_reason = None
+    # SPEC.md §5.2: never on both lists — a red listing obtained meanwhile ends at once.
+    for red in open_listings(listing.agency, ListKind.RED):
+        action = "revoke" if red.state in rules.RED_IN_EFFECT else "withdraw"
+        _system_step(red, action, on=max(on, last_event(red).on), actor=actor,
+                     document_number=document_number,
+                     reasons=f"该机构被恢复列入严重违法失信名单（{document_number}），依规撤销")
 
 
 def _publicise(listing, *, on, **_):
@@ -783,9 +802,10 @@ _EFFECTS = {
 def _system_step(listing: Listing, action: str, *, on, actor=None, document_number=None,
                  reasons=None) -> ListingEvent:
     """A step the rules force (expiry, revocation by signal): no capability or four-eyes
-    check, the date rules still apply."""
+    check, the date rules still apply. ``actor`` is the person whose step triggered it
+    (None for the scheduler); the event and the audit row name them."""
     return apply_listing_event(listing, action, None, on=on, document_number=document_number,
-                               reasons=reasons, _triggered_by=actor)
+                               reasons=reasons, triggered_by=actor)
 
 
 def _feed(listing: Listing, action: str, from_state: ListingState, on: dt.date) -> None:
