@@ -83,18 +83,13 @@ def test_objection_then_decision_with_reasons(dummy_agency, veto_record, propose
     assert listing.objection_deadline == D(2026, 10, 13)
     step(listing, "object", None, D(2026, 10, 13), document_number=None, reasons="已补缴")
     assert listing.state == S.OBJECTION
-    assert verification_deadline(listing) == working_days(D(2026, 10, 13), 5)
+    # 5 working days from the objection (art.6): 14, 15, 16, 19, 20 October
+    assert verification_deadline(listing) == D(2026, 10, 20)
     with pytest.raises(ValidationFailed) as exc:
         step(listing, "decide", reviewer, D(2026, 10, 15))
     assert "reasons" in exc.value.errors
     step(listing, "decide", reviewer, D(2026, 10, 15), reasons="异议所称已补缴与事实不符")
     assert listing.state == S.DECIDED
-
-
-def working_days(start, n):
-    from credit_service.core.workdays import working_days_after
-
-    return working_days_after(start, n)
 
 
 def test_objection_after_the_window_is_refused(dummy_agency, veto_record, propose_black, step,
