@@ -39,6 +39,15 @@ PAGINATION_HEADER = {
 }
 
 
+SUCCESS_DESCRIPTIONS = {200: "成功", 201: "已创建", 204: "成功（无内容）"}
+
+
+def id_path_parameter(name: str, what: str) -> dict:
+    """An integer id in the path: 1 … 2³¹−1 (beyond that nothing exists; see get_or_404)."""
+    return {"in": "path", "name": name, "required": True, "description": f"{what}编号",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
+
+
 class CreditParser(FlaskParser):
     """webargs parser that turns every unreadable body into a 400 (never a 500)."""
 
@@ -66,6 +75,12 @@ class ApiBlueprint(Blueprint):
 
     def route(self, rule, *, parameters=None, tags=None, **options):
         return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+
+    def response(self, status_code, schema=None, *, description=None, **kwargs):
+        # flask-smorest would describe a success by its English reason phrase ("OK").
+        if description is None:
+            description = SUCCESS_DESCRIPTIONS.get(int(status_code))
+        return super().response(status_code, schema, description=description, **kwargs)
 
     def _check_not_modified(self, etag):
         # flask-smorest's bare 304 drops the ETag; RFC 9110 §15.4.5 wants it repeated.

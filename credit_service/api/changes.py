@@ -33,7 +33,9 @@ class Changes(MethodView):
     def get(self, limit, since=None, after_id=None):
         """变化列表（旧到新）
 
-        用 `since`（时间）或 `after_id`（上次收到的最大编号）做增量同步；每次最多 `limit` 条。
+        不用 `page`/`per_page` 分页，也没有 `X-Pagination`：按编号逐批读取——每次最多 `limit`
+        条，下一批以本批最大的 `id` 作为 `after_id`，返回空数组即已读完。也可用 `since`
+        （时间）只取某时刻之后的变化。
         """
         if since is not None and since.tzinfo is None:
             since = since.replace(tzinfo=SHANGHAI)

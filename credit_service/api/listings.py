@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from credit_service.api import presenters
 from credit_service.api.auth import staff_only
-from credit_service.api.base import ApiBlueprint, agency_by_uscc, get_or_404
+from credit_service.api.base import ApiBlueprint, agency_by_uscc, get_or_404, id_path_parameter
 from credit_service.api.errors import ErrorSchema
 from credit_service.api.schemas import ListingCreateIn, ListingEventIn, StaffListing
 from credit_service.auth.permissions import Capability
@@ -32,7 +32,8 @@ class Listings(MethodView):
         return propose_listing(agency, list_kind, data, presenters.actor()), 201
 
 
-@blp.route("/listings/<int:listing_id>/events")
+@blp.route("/listings/<int:listing_id>/events",
+           parameters=[id_path_parameter("listing_id", "名单条目")])
 class ListingEvents(MethodView):
     @staff_only(blp, Capability.ENTER)
     @blp.arguments(ListingEventIn)

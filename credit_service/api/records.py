@@ -6,7 +6,13 @@ from flask.views import MethodView
 
 from credit_service.api import presenters
 from credit_service.api.auth import staff_only
-from credit_service.api.base import USCC_PATH_PARAMETER, ApiBlueprint, agency_by_uscc, get_or_404
+from credit_service.api.base import (
+    USCC_PATH_PARAMETER,
+    ApiBlueprint,
+    agency_by_uscc,
+    get_or_404,
+    id_path_parameter,
+)
 from credit_service.api.errors import ErrorSchema
 from credit_service.api.schemas import (
     HonourCreateIn,
@@ -37,7 +43,8 @@ class AgencyRecords(MethodView):
         return presenters.staff_record(record), 201
 
 
-@blp.route("/records/<int:record_id>/confirm")
+@blp.route("/records/<int:record_id>/confirm",
+           parameters=[id_path_parameter("record_id", "失信记录")])
 class RecordConfirm(MethodView):
     @staff_only(blp, Capability.REVIEW)
     @blp.arguments(VersionIn)

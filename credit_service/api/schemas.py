@@ -552,7 +552,8 @@ class ChangesArgs(f.ChineseSchema):
         "description": "只返回此时间之后的变化（ISO 8601；无时区视为北京时间）"})
     after_id = f.QueryInteger(validate=f.Range(min=0, max=2**63 - 1), metadata={
         "description": "只返回编号大于此值的变化（增量同步游标）"})
-    limit = f.QueryInteger(load_default=100, validate=f.Range(min=1, max=500))
+    limit = f.QueryInteger(load_default=100, validate=f.Range(min=1, max=500), metadata={
+        "description": "每批最多条数（1–500）；取下一批时把本批最大的 id 作为 after_id"})
 
 
 class PublicChange(Out):

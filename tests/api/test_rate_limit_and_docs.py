@@ -121,3 +121,25 @@ def test_pagination_header_is_required_and_sent(api, dummy_agency):
         response = api.get(path.removeprefix("/api/v1").replace("{uscc}", dummy_agency.uscc))
         assert response.status_code == 200, path
         assert json.loads(response.headers["X-Pagination"])["page"] == 1, path
+
+
+def test_spec_wording_success_descriptions_ids_and_changes_cursor(api):
+    spec = api.get("/openapi.json").get_json()
+    cjk = re.compile("[\u4e00-\u9fff]")
+    for path, ops in spec["paths"].items():
+        for method, operation in ops.items():
+            if method == "parameters":
+                continue
+            for status, response in operation["responses"].items():
+                if status.startswith("2"):
+                    assert cjk.search(response["description"]), (method, path, status)
+    for path, name in (("/api/v1/records/{record_id}/confirm", "record_id"),
+                       ("/api/v1/listings/{listing_id}/events", "listing_id")):
+        [param] = [p for p in spec["paths"][path]["parameters"] if p["name"] == name]
+        assert param["in"] == "path" and cjk.search(param["description"])
+        assert param["schema"]["minimum"] == 1, path
+    changes = spec["paths"]["/api/v1/changes"]["get"]
+    assert "after_id" in changes["description"] and "limit" in changes["description"]
+    assert {"after_id", "limit"} <= {p.get("name") for p in changes["parameters"]}
+    assert "X-Pagination" not in changes["responses"]["200"].get("headers", {})
+    assert "/changes" in spec["info"]["description"]
