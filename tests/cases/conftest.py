@@ -3,6 +3,7 @@
 from tests.lists.conftest import (  # noqa: F401
     _documents_off_the_write_path,
     as_user,
+    clock,
     nominate_red,
     propose_black,
     published_black,
