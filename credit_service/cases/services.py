@@ -132,11 +132,19 @@ def _lookup_agency(data: dict, errors: dict) -> Agency | None:
     agency = data.get("agency")
     if isinstance(agency, Agency):
         return agency
-    uscc = str(data.get("uscc") or "").strip().upper()
+    from credit_service.core.uscc import InvalidUSCC, validate_uscc
+
     agency_id = _int_or_none(data.get("agency_id"))
     if agency_id:
         agency = db.session.get(Agency, agency_id) if agency_id > 0 else None
-    elif uscc:
+    else:
+        # Check the code first (GB 32100-2015): a mistyped character gets the message
+        # that says which one, not "not found".
+        try:
+            uscc = validate_uscc(str(data.get("uscc") or ""))
+        except InvalidUSCC as exc:
+            errors.setdefault("uscc", []).append(str(exc))
+            return None
         agency = db.session.scalar(select(Agency).where(Agency.uscc == uscc))
     if agency is None:
         errors.setdefault("uscc", []).append("未找到该统一社会信用代码对应的机构")

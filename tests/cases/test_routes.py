@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from credit_service.core.enums import CaseState, RecordStatus
@@ -127,3 +128,45 @@ def test_public_form_needs_csrf_token(tmp_path):
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def _wrong_check_character(uscc: str) -> str:
+    from credit_service.core.uscc import ALPHABET
+
+    return uscc[:17] + next(c for c in ALPHABET if c != uscc[17])
+
+
+def test_public_form_checks_the_uscc_before_looking_it_up(db, client, dummy_agency):
+    from credit_service.core.uscc import InvalidUSCC, validate_uscc
+
+    db.session.commit()
+    wrong = _wrong_check_character(dummy_agency.uscc)
+    with pytest.raises(InvalidUSCC) as expected:
+        validate_uscc(wrong)
+    response = client.post("/cases/new", data=_form(dummy_agency, uscc=wrong))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert str(expected.value) in page and "校验位错误" in page
+    assert "未找到" not in page
+    # lower case and spaces are normalised, a valid unknown code is "not found"
+    from tests.fixtures.agencies import make_uscc
+
+    unknown = client.post("/cases/new", data=_form(dummy_agency, uscc=make_uscc(999)))
+    assert unknown.status_code == 422 and "未找到" in unknown.get_data(as_text=True)
+
+
+def test_service_puts_the_uscc_message_on_the_field(db, dummy_agency):
+    from credit_service.cases.services import submit_case
+    from credit_service.core.errors import ValidationFailed
+
+    db.session.commit()
+    data = {"kind": "objection", "subject": "grade", "applicant_name": "李四",
+            "applicant_contact": "x", "statement": "对信用等级有异议，请重新评价。"}
+    for uscc, message in ((_wrong_check_character(dummy_agency.uscc), "校验位错误"),
+                          ("9141900112345", "应为18位"), ("", "不能为空")):
+        with pytest.raises(ValidationFailed) as exc:
+            submit_case({**data, "uscc": uscc})
+        assert list(exc.value.errors) == ["uscc"]
+        assert message in exc.value.errors["uscc"][0]
+    case, _ = submit_case({**data, "uscc": " " + dummy_agency.uscc.lower() + " "})
+    assert case.agency_id == dummy_agency.id
