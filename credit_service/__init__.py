@@ -45,6 +45,7 @@ def create_app(config: str | object | None = None) -> Flask:
     load_settings(app, config)
     register_extensions(app)
     load_catalog(app)
+    load_rules(app)
     register_request_context(app)
     register_error_handlers(app)
     register_features(app)
@@ -95,6 +96,13 @@ def load_catalog(app: Flask) -> None:
     from credit_service.core.catalog import load_catalog as _load
 
     app.extensions["credit_catalog"] = _load(app.config["CATALOG_PATH"])
+
+
+def load_rules(app: Flask) -> None:
+    """Every rule-set version, validated now: a broken rule file stops start-up."""
+    from credit_service.grading.services import load_rules as _load
+
+    _load(app)
 
 
 def register_request_context(app: Flask) -> None:

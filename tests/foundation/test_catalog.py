@@ -3,6 +3,8 @@ the app with a message naming the line."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from config import CATALOG_PATH
@@ -110,4 +112,22 @@ def test_a_broken_catalog_stops_the_app(tmp_path):
     config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'x.sqlite3'}"
     config.CATALOG_PATH = str(path)
     with pytest.raises(CatalogError, match="第.行"):
+        create_app(config)
+
+
+def test_a_broken_rule_set_stops_the_app(tmp_path):
+    from config import TestingConfig
+    from credit_service import create_app
+    from scoring.rules import RuleSetError
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    good = (Path(__file__).resolve().parents[2] / "config/rules/2026-01-01.toml").read_text(
+        encoding="utf-8")
+    (rules / "2026-01-01.toml").write_text(good.replace("base = 100", "bass = 100"),
+                                           encoding="utf-8")
+    config = TestingConfig(tmp_path)
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    config.RULES_DIR = str(rules)
+    with pytest.raises(RuleSetError, match="bass|base"):
         create_app(config)
