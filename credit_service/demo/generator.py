@@ -22,6 +22,7 @@ from credit_service.core.catalog import ViolationType
 from credit_service.core.uscc import ALPHABET
 from credit_service.core.workdays import is_workday, working_days_after
 from credit_service.demo import names as N
+from credit_service.inspections.services import JIYUAN_2021_NAME, JIYUAN_2021_PHASES
 
 DEFAULT_SEED = 20210415  # the day the 2021 campaign's self-inspection phase began
 DEFAULT_AGENCIES = 150
@@ -1165,13 +1166,10 @@ class DemoGenerator:
         rng = self.rng
         created = _ts(dt.date(2021, 4, 12))
         yield TableRows("campaigns", ("id", "name", "year", "created_at", "updated_at"),
-                        [(1, "济源示范区劳务中介专项整治行动", 2021, created, created)], 1)
-        phases = [
-            (1, 1, "开展自查", dt.date(2021, 4, 15), dt.date(2021, 4, 30)),
-            (2, 1, "集中整治", dt.date(2021, 4, 1), dt.date(2021, 5, 25)),
-            (3, 1, "阶段性评估（6月15日前报送省厅）", dt.date(2021, 6, 1), dt.date(2021, 6, 15)),
-            (4, 1, "总结评估（10月13日前报送省厅）", dt.date(2021, 10, 1), dt.date(2021, 10, 13)),
-        ]
+                        [(1, JIYUAN_2021_NAME, 2021, created, created)], 1)
+        # The phases of the plan, as the inspections feature defines them (one source).
+        phases = [(number, 1, name, starts_on, ends_on)
+                  for number, (name, starts_on, ends_on) in enumerate(JIYUAN_2021_PHASES, 1)]
         yield TableRows("campaign_phases", ("id", "campaign_id", "name", "starts_on", "ends_on"),
                         phases, len(phases))
         rows = []
@@ -1187,7 +1185,7 @@ class DemoGenerator:
                 ))
             elif rng.random() < 0.1:
                 problems = "招聘信息登记台账不完整。"
-            submitted = dt.date(2021, 4, 15) + dt.timedelta(days=rng.randint(0, 15))
+            submitted = dt.date(2021, 4, 15) + dt.timedelta(days=rng.randint(0, 15))  # 自查 phase
             rows.append((len(rows) + 1, 1, agency.id, submitted, rebate, problems,
                          bool(problems) and rng.random() < 0.8, _ts(submitted), _ts(submitted)))
         yield TableRows("self_inspections", ("id", "campaign_id", "agency_id", "submitted_on",
