@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
 
 from credit_service.audit.models import AuditEvent
@@ -56,21 +56,19 @@ def _audit_action_filter(action: str) -> str:
 
 def object_url(event: AuditEvent) -> str | None:
     """A staff page for the logged object, where one exists."""
-    from credit_service.staff.web import maybe_url
-
     if not event.object_id or not event.object_id.isdigit():
         return None
     if event.object_type == "records":
-        return maybe_url("records.detail", record_id=int(event.object_id))
+        return url_for("records.detail", record_id=int(event.object_id))
     if event.object_type == "users":
-        return maybe_url("auth.user_edit", user_id=int(event.object_id))
+        return url_for("auth.user_edit", user_id=int(event.object_id))
     if event.object_type == "listings":
-        return maybe_url("lists_staff.detail", listing_id=int(event.object_id))
+        return url_for("lists_staff.detail", listing_id=int(event.object_id))
     if event.object_type == "agencies":
         from credit_service.agencies.models import Agency
 
         agency = db.session.get(Agency, int(event.object_id))
-        return maybe_url("agencies.file", uscc=agency.uscc) if agency else None
+        return url_for("agencies.file", uscc=agency.uscc) if agency else None
     return None
 
 

@@ -129,11 +129,6 @@ def detail(number: str):
     return _detail(_case_or_404(number))
 
 
-# The staff dashboard links to ``cases.staff_detail``.
-bp.add_url_rule("/staff/cases/<number>", endpoint="staff_detail", view_func=detail,
-                methods=["GET"])
-
-
 @staff_bp.post("/<number>/review")
 @require(Capability.REVIEW)
 def review(number: str):

@@ -16,8 +16,6 @@ from credit_service.lists import rules, services
 from credit_service.lists.models import Listing
 
 bp = Blueprint("lists_staff", __name__, url_prefix="/staff/lists", template_folder="templates")
-# The staff dashboard links to ``lists.staff_detail``.
-alias_bp = Blueprint("lists", __name__)
 
 # Steps that end or reverse something get a confirmation page before they run.
 CONFIRM_ACTIONS = {"decide", "designate", "remove", "early_remove", "revoke", "withdraw",
@@ -36,7 +34,6 @@ STATE_ORDER = {
 def init_app(app) -> None:
     services.connect_signals()
     app.register_blueprint(bp)
-    app.register_blueprint(alias_bp)
 
 
 def _actor():
@@ -164,10 +161,6 @@ def _detail_page(listing: Listing, *, form=None, errors=None, status=200):
 @require(Capability.VIEW)
 def detail(listing_id: int):
     return _detail_page(_listing_or_404(listing_id))
-
-
-alias_bp.add_url_rule("/staff/lists/<int:listing_id>", endpoint="staff_detail",
-                      view_func=detail, methods=["GET"])
 
 
 @bp.post("/<int:listing_id>/events")

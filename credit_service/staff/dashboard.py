@@ -136,28 +136,17 @@ def _campaign_section(today: dt.date):
 
 
 def _lists_sections(today: dt.date) -> tuple[Section, Section]:
-    """Black-list candidates and red-list revocation proposals, from the lists feature
-    when it provides them (it owns those rules)."""
-    try:
-        from credit_service.lists import services as lists
-    except ImportError:  # lists feature not installed
-        return Section(available=False), Section(available=False)
+    """Black-list candidates and red-list revocation proposals (the lists feature owns
+    those rules)."""
+    from credit_service.lists import services as lists
 
-    if hasattr(lists, "blacklist_candidates"):
-        found = lists.blacklist_candidates(today)
-        candidates = Section(found[:LIMIT], len(found))
-    else:
-        candidates = Section(available=False)
-
-    if hasattr(lists, "pending_revocation"):
-        open_red = db.session.scalars(select(Listing).where(
-            Listing.list_kind == ListKind.RED,
-            Listing.state.in_([ListingState.NOMINATED, ListingState.PUBLICITY,
-                               ListingState.DESIGNATED, ListingState.PUBLISHED]),
-        ).order_by(Listing.id)).all()
-        proposals = [(listing, event) for listing in open_red
-                     if (event := lists.pending_revocation(listing)) is not None]
-        revocations = Section(proposals[:LIMIT], len(proposals))
-    else:
-        revocations = Section(available=False)
-    return candidates, revocations
+    found = lists.blacklist_candidates(today)
+    candidates = Section(found[:LIMIT], len(found))
+    open_red = db.session.scalars(select(Listing).where(
+        Listing.list_kind == ListKind.RED,
+        Listing.state.in_([ListingState.NOMINATED, ListingState.PUBLICITY,
+                           ListingState.DESIGNATED, ListingState.PUBLISHED]),
+    ).order_by(Listing.id)).all()
+    proposals = [(listing, event) for listing in open_red
+                 if (event := lists.pending_revocation(listing)) is not None]
+    return candidates, Section(proposals[:LIMIT], len(proposals))

@@ -171,18 +171,6 @@ def staff_nav() -> list[dict]:
     return items
 
 
-def maybe_url(endpoint: str, **values) -> str | None:
-    """``url_for`` for pages other features may or may not have installed yet."""
-    from werkzeug.routing import BuildError
-
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 def violation_name(code: str) -> str:
     from credit_service.core.catalog import get_catalog
 
@@ -194,7 +182,7 @@ def register_template_context(app) -> None:
     @app.context_processor
     def _staff_context():
         return {"staff_nav": staff_nav, "can": can, "Capability": Capability,
-                "maybe_url": maybe_url, "violation_name": violation_name}
+                "violation_name": violation_name}
 
 
 class FormFailure:

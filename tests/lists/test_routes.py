@@ -87,14 +87,6 @@ def test_candidates_and_eligibility_pages(as_user, clerk, dummy_agency, veto_rec
     assert "未找到" in c.get("/staff/lists/eligibility?uscc=NOPE").get_data(as_text=True)
 
 
-def test_dashboard_alias_endpoint(app, published_black):
-    from flask import url_for
-
-    with app.test_request_context():
-        assert url_for("lists.staff_detail", listing_id=published_black.id) == \
-            f"/staff/lists/{published_black.id}"
-
-
 def test_unknown_holiday_calendar_is_stated(as_user, clerk, dummy_agency, veto_record,
                                             propose_black, step):
     # The holiday library does not know 2099: Monday–Friday, and the page says so.
