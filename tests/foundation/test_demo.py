@@ -246,8 +246,9 @@ def test_scale_mode_bulk_path(make_scratch_app, backend, monkeypatch):
     from credit_service.demo import loader
     from credit_service.extensions import db
 
-    # Exercise the PostgreSQL drop-and-rebuild of constraints on a small table size.
-    monkeypatch.setattr(loader, "REBUILD_THRESHOLD", 1_000)
+    # Exercise the PostgreSQL drop-and-rebuild of constraints and indexes on small tables
+    # (agencies too, where the search indexes of 0002_search_indexes live).
+    monkeypatch.setattr(loader, "REBUILD_THRESHOLD", 200)
     app = make_scratch_app(backend)
     result = load(app, seed=5, agencies=300, records=3_000, scale=True, regrade=False)
     assert result.counts["agencies"] == 300 and result.counts["records"] == 3_000
@@ -259,6 +260,20 @@ def test_scale_mode_bulk_path(make_scratch_app, backend, monkeypatch):
         assert scalar(db, "SELECT COUNT(*) FROM records WHERE decided_on < occurred_on") == 0
         # Constraints and indexes are back exactly as migrated, and ids continue.
         check()
+        # ... including the name search indexes, which `check` leaves out by design.
+        if backend == "postgresql":
+            names = set(column(db, "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'trgm_%'"))
+            assert names == {"trgm_agencies_name", "trgm_agencies_bigrams",
+                             "trgm_agency_former_names_name", "trgm_agency_former_names_bigrams"}
+        else:
+            assert scalar(db, "SELECT COUNT(*) FROM search_agency_names") == 300 + scalar(
+                db, "SELECT COUNT(*) FROM agency_former_names")
+        from credit_service.public.services import search_agencies
+
+        name = column(db, "SELECT name FROM agencies ORDER BY id")[123]
+        fragment = name.replace("济源市", "").replace("济源示范区", "")[:4]
+        hits = search_agencies(fragment, 1, 200)
+        assert name in [hit.agency.name for hit in hits.items]
         from credit_service.agencies.models import Agency
         from tests.fixtures.agencies import make_uscc
 
