@@ -307,11 +307,10 @@ _LISTINGS_SQL = (
     select(Listing.id, Listing.list_kind, Listing.state, Listing.reason, Listing.legal_basis,
            Listing.authority, Listing.decided_on, Listing.decision_number, Listing.expires_on,
            Listing.corrected_on, Listing.ended_on, Listing.end_reason)
-    .where(Listing.agency_id == _AGENCY_ID,
-           or_(Listing.state == ListingState.PUBLISHED,
-               and_(Listing.list_kind == ListKind.BLACK,
-                    Listing.state == ListingState.REMOVED)))
-    .order_by(Listing.ended_on.desc(), Listing.id.desc())
+    # Only what is on a list now: a removed black listing is no longer published
+    # (45号令 art.17 "停止公布"; SPEC §5.1), so the public profile never mentions it.
+    .where(Listing.agency_id == _AGENCY_ID, Listing.state == ListingState.PUBLISHED)
+    .order_by(Listing.id.desc())
 )
 _HONOURS_SQL = (
     select(Honour.id, Honour.kind, Honour.level, Honour.title, Honour.issuer,
@@ -419,28 +418,18 @@ def public_records(agency: Agency, explanation: dict | None = None,
     return result
 
 
-def _agency_listings(agency: Agency) -> tuple[dict[str, object | None], list]:
-    """(the published black and red listings, the removed black ones newest first) from one
-    read of the agency's listings."""
+def _agency_listings(agency: Agency) -> dict[str, object | None]:
+    """The agency's published black and red listings (the newest of each), one read."""
     found: dict[str, object | None] = {"black": None, "red": None}
-    past = []
     for listing in _rows(_LISTINGS_SQL, agency_id=agency.id):
-        if listing.state == ListingState.PUBLISHED:
-            current = found.get(listing.list_kind.value)
-            if current is None or listing.id > current.id:
-                found[listing.list_kind.value] = listing
-        else:
-            past.append(listing)
-    return found, past
+        if found[listing.list_kind.value] is None:  # rows are newest first
+            found[listing.list_kind.value] = listing
+    return found
 
 
 def public_listings(agency: Agency) -> dict[str, object | None]:
     """The agency's published (current) black and red listings."""
-    return _agency_listings(agency)[0]
-
-
-def past_black_listings(agency: Agency) -> list:
-    return _agency_listings(agency)[1]
+    return _agency_listings(agency)
 
 
 def valid_honours(agency: Agency, today: dt.date | None = None) -> list:
@@ -464,7 +453,6 @@ class Profile:
     black: object | None
     black_early_removal_on: dt.date | None
     red: object | None
-    past_black: list
     honours: list
     licences: list
     annual_reports: list
@@ -491,7 +479,7 @@ def agency_profile(agency: Agency) -> Profile:
     assessments = _rows(_ASSESSMENT_SQL, agency_id=agency.id)
     assessment = assessments[0] if assessments else None
     explanation = assessment.explanation if assessment is not None else None
-    listings, past_black = _agency_listings(agency)
+    listings = _agency_listings(agency)
     return Profile(
         agency=agency,
         assessment=assessment,
@@ -500,7 +488,6 @@ def agency_profile(agency: Agency) -> Profile:
         black=listings["black"],
         black_early_removal_on=earliest_early_removal(listings["black"]),
         red=listings["red"],
-        past_black=past_black,
         honours=valid_honours(agency, today),
         licences=_rows(_LICENCES_SQL, agency_id=agency.id),
         annual_reports=_rows(_ANNUAL_REPORTS_SQL, agency_id=agency.id),
