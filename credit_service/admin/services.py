@@ -27,9 +27,15 @@ MAX_RULE_FILE = 256 * 1024
 JOB_LABELS = {
     "expire": ("到期处理", "名单到期移出、守信/失信记录有效期届满后重新评价（每日一次）"),
     "remind": ("期限提醒", "为名单程序、案件等即将到期的期限生成工作台提醒（每日一次）"),
-    "publish": ("文件生成", "生成缺失的公示文件，重新生成内容已变化的文件"),
+    "publish": ("文件生成", "生成缺失的公示文件，重新生成内容已变化的文件（PDF 只在后台生成，"
+                "不在网页请求中运行；手动执行请用命令行 flask credit publish）"),
     "disclose": ("社会公布草稿", "季度结束后起草重大劳动保障违法行为社会公布（人社部令第29号）"),
 }
+
+
+# Jobs an admin may run from the browser: not "publish", which renders PDFs (never on a
+# web request, SPEC §6); it runs every minute anyway and by hand as `flask credit publish`.
+WEB_RUNNABLE = frozenset({"expire", "remind", "disclose"})
 
 
 @dataclass
@@ -47,6 +53,7 @@ class JobRow:
     schedule: str
     next_run: dt.datetime | None
     runs: list = field(default_factory=list)
+    runnable: bool = False
 
 
 def rule_set_rows(on: dt.date | None = None) -> list[RuleSetRow]:
@@ -87,6 +94,8 @@ def check_rule_file(filename: str, data: bytes) -> RuleSet:
 
 def _describe(cron: dict) -> str:
     hour, minute = cron.get("hour"), cron.get("minute", 0)
+    if minute == "*":
+        return "每分钟（无数据写入时只做一次轻量检查）"
     if hour is None:
         return f"每小时第 {minute} 分"
     return f"每天 {int(hour):02d}:{int(minute):02d}"
@@ -103,7 +112,8 @@ def job_rows(now: dt.datetime | None = None, runs_per_job: int = 5) -> list[JobR
         runs = db.session.scalars(select(JobRun).where(JobRun.job == job_id)
                                   .order_by(JobRun.id.desc()).limit(runs_per_job)).all()
         rows.append(JobRow(job_id, label, description, _describe(cron),
-                           trigger.get_next_fire_time(None, now), list(runs)))
+                           trigger.get_next_fire_time(None, now), list(runs),
+                           job_id in WEB_RUNNABLE))
     return rows
 
 
@@ -113,9 +123,9 @@ def run_job_now(job_id: str, actor) -> dict | None:
     from credit_service.jobs import services as jobs
     from credit_service.jobs.scheduler import SCHEDULE
 
-    names = {job: name for job, name, _cron in SCHEDULE}
+    names = {job: name for job, name, _cron in SCHEDULE if job in WEB_RUNNABLE}
     if job_id not in names:
-        raise NotFound(f"没有名为 {job_id} 的定时任务")
+        raise NotFound(f"没有可在此运行的定时任务 {job_id}")
     result = getattr(jobs, names[job_id])()
     _audit_manual_run(job_id, result, actor)
     return result

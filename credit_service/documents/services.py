@@ -358,12 +358,20 @@ def _write_mark() -> tuple:
     return (today_local().isoformat(), *ids)
 
 
-def regenerate_if_changed(progress: Callable[[str, str], None] | None = None) -> int | None:
+def written_since_last_pass() -> bool:
+    """Whether anything was written since this process's last full regeneration pass (one
+    small query); True in a process that has not made a pass yet."""
+    return _clean_marks.get(str(db.engine.url)) != _write_mark()
+
+
+def regenerate_if_changed(progress: Callable[[str, str], None] | None = None, *,
+                          force: bool = False) -> int | None:
     """:func:`regenerate_stale` unless nothing was written since this process's last full
-    pass (then None after one small query): cheap enough to run every minute."""
+    pass (then None after one small query): cheap enough to run every minute. ``force``
+    makes the pass anyway (and counts as the last pass)."""
     key = str(db.engine.url)
     mark = _write_mark()
-    if _clean_marks.get(key) == mark:
+    if not force and _clean_marks.get(key) == mark:
         return None
     count = regenerate_stale(progress)
     # The mark from before the pass: a write made during it is not skipped next time.

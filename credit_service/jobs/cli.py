@@ -29,10 +29,17 @@ def register(group) -> None:
 
     @group.command("publish")
     def publish():
-        """生成缺失的名单文书并重新生成内容已变化的文件。"""
+        """生成缺失的名单文书并重新生成内容已变化的文件（逐个显示进度）。"""
         from credit_service.jobs.services import run_publish
 
-        _print(run_publish(), "文件生成")
+        done = []
+
+        def progress(kind: str, key: str) -> None:
+            done.append(kind)
+            click.echo(f"  [{len(done)}] 已生成 {kind} {key}".rstrip())
+
+        click.echo("文件生成：检查各文件的数据是否变化……")
+        _print(run_publish(force=True, progress=progress), "文件生成")
 
     @group.command("disclose")
     @click.option("--period", default=None, help="如 2026Q3；默认为上一个季度")

@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 SCHEDULE = [
     ("expire", "run_expire", {"hour": 0, "minute": 5}),
     ("remind", "run_reminders", {"hour": 6, "minute": 30}),
-    ("publish", "run_publish", {"minute": 15}),
+    # Every minute, but it only works after a write (one small query otherwise).
+    ("publish", "run_publish", {"minute": "*"}),
     # Daily: the (disclose, quarter) claim makes it draft once, on the first day it can.
     ("disclose", "run_disclose", {"hour": 1, "minute": 30}),
 ]

@@ -175,33 +175,37 @@ def due_reminders(on: dt.date | None = None, *, days: int = 7) -> list[Reminder]
 # --------------------------------------------------------------------------- documents
 
 
-def regenerate_documents() -> dict:
+def regenerate_documents(progress: Callable[[str, str], None] | None = None, *,
+                         full: bool = False) -> dict:
+    """Issue missing list documents, then regenerate every document whose data changed
+    (fingerprints: an unchanged document is never rendered again). Unless ``full``, the
+    fingerprint pass is skipped when nothing was written since this process's last one."""
+    from credit_service.documents.services import regenerate_if_changed
     from credit_service.lists.documents import issue_missing
 
     result = {"list_documents": issue_missing()}
-    try:
-        from credit_service.documents import services as documents
-    except ImportError:
-        return result
-    regenerate = getattr(documents, "regenerate_stale", None)
-    if regenerate is not None:
-        outcome = regenerate()
-        result["regenerated"] = outcome if isinstance(outcome, int | dict | list) else str(outcome)
-        if isinstance(outcome, list):
-            result["regenerated"] = len(outcome)
+    result["regenerated"] = regenerate_if_changed(progress, force=full) or 0
     return result
 
 
-def run_publish(now: dt.datetime | None = None) -> dict | None:
-    """Claim the run (committed at once), then regenerate: the documents feature commits
-    each document on its own so one failure does not lose the others. Regeneration is
-    idempotent by itself (fingerprints), the claim only keeps two schedulers apart."""
+def run_publish(now: dt.datetime | None = None, *, force: bool = False,
+                progress: Callable[[str, str], None] | None = None) -> dict | None:
+    """The every-minute document job. Without ``force`` it returns None at once when
+    nothing was written since this process's last pass (one small query), so it can run
+    every minute and catch writes the change feed does not announce (an address, a licence).
+    Otherwise it claims the minute (committed at once: two schedulers never both work),
+    then regenerates; the documents feature commits each document on its own so one
+    failure does not lose the others. ``flask credit publish`` passes ``force``."""
+    from credit_service.documents.services import written_since_last_pass
+
+    if not force and not written_since_last_pass():
+        return None
     now = now or dt.datetime.now(dt.UTC)
     period = now.strftime("%Y-%m-%dT%H:%M")
     if run_once("publish", period, lambda: {"claimed": True}) is None:
         return None
     with acting_as("job:publish"):
-        result = regenerate_documents()
+        result = regenerate_documents(progress, full=force)
     _record_result("publish", period, result)
     return result
 

@@ -24,7 +24,8 @@ def test_settings_page_shows_rule_versions_and_jobs(login, admin):
     assert "2026.1" in page and "现行" in page and "2026-01-01.toml" in page
     for label in ("到期处理", "期限提醒", "文件生成", "社会公布草稿"):
         assert label in page
-    assert "每天 00:05" in page and "尚未运行" in page
+    assert "每天 00:05" in page and "尚未运行" in page and "每分钟" in page
+    assert page.count(">立即运行</button>") == 3 and "仅后台运行" in page
 
 
 def test_a_valid_new_version_passes_the_check_and_changes_nothing(login, admin):
@@ -72,6 +73,8 @@ def test_run_now_claims_the_period_once_and_is_audited(db, login, admin):
     assert [e.after["skipped"] for e in events] == [False, True]
     assert all(e.actor_id == admin.id and e.client_addr == "127.0.0.1" for e in events)
     assert client.post("/staff/admin/jobs/nonsense/run").status_code == 404
+    # PDFs are never rendered on a web request: publish runs only in the background
+    assert client.post("/staff/admin/jobs/publish/run").status_code == 404
 
 
 def test_only_admins(login, clerk, reviewer):

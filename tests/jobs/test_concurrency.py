@@ -129,6 +129,6 @@ def test_two_concurrent_publish_runs_claim_once(clean_config):
     from credit_service.jobs.services import run_publish
 
     now = dt.datetime(2026, 11, 26, 8, 15, tzinfo=dt.UTC)
-    results = _run_twice_concurrently(clean_config, lambda: run_publish(now))
+    results = _run_twice_concurrently(clean_config, lambda: run_publish(now, force=True))
     assert sorted(r is None for r in results) == [False, True]
     assert db.session.scalar(select(func.count()).select_from(JobRun)) == 1

@@ -163,7 +163,71 @@ def test_scheduler_only_in_its_command(app):
 
     from credit_service.jobs.scheduler import build_scheduler
 
-    assert app.config["SCHEDULER_ENABLED"] is False
     scheduler = build_scheduler(app, scheduler_cls=BackgroundScheduler)
     assert {job.id for job in scheduler.get_jobs()} == {"expire", "remind", "publish", "disclose"}
     assert not scheduler.running
+
+
+def test_the_web_app_never_loads_a_scheduler(tmp_path):
+    """A web worker (create_app + requests) imports no APScheduler scheduler at all; only
+    ``flask credit scheduler`` builds one."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from config import TestingConfig\n"
+        "from credit_service import create_app\n"
+        f"config = TestingConfig(Path({str(tmp_path)!r}))\n"
+        f"config.SQLALCHEMY_DATABASE_URI = 'sqlite:///{tmp_path}/web.sqlite3'\n"
+        "app = create_app(config)\n"
+        "from flask_migrate import upgrade\n"
+        "with app.app_context():\n"
+        "    upgrade()\n"
+        "client = app.test_client()\n"
+        "for url in ('/', '/agencies?q=x', '/lists/black', '/rules', '/api/v1/agencies'):\n"
+        "    assert client.get(url).status_code == 200, url\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('apscheduler.schedulers'))\n"
+        "print('LOADED', loaded)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
+    assert result.returncode == 0, result.stderr
+    assert "LOADED []" in result.stdout
+
+
+def test_publish_job_works_only_after_a_write(db, published_black, clerk):
+    from credit_service.agencies.services import update_agency
+    from credit_service.documents.models import Document
+    from credit_service.jobs.models import JobRun
+    from credit_service.jobs.services import run_publish
+
+    agency = published_black.agency
+    at = lambda minute: dt.datetime(2026, 11, 26, 8, minute, tzinfo=dt.UTC)  # noqa: E731
+    first = run_publish(at(1), force=True)
+    assert first["regenerated"] >= 1
+    report = db.session.scalar(select(Document).where(
+        Document.kind == "credit_report.pdf", Document.key == agency.uscc,
+        Document.current.is_(True)))
+    assert report is not None  # a listed agency's report is made in advance
+    # the pass's own publications were writes: one more pass, which finds nothing ...
+    assert run_publish(at(2))["regenerated"] == 0
+    # ... and from then on, with nothing written, a run is one small query and claims nothing
+    assert run_publish(at(3)) is None
+    assert _count(db, JobRun, JobRun.job == "publish") == 2
+    # an address change (no change-feed entry) makes the report stale: the next run renews it
+    update_agency(agency, {"address": "济源市新址路9号"}, clerk, agency.version)
+    again = run_publish(at(4))
+    assert again is not None and again["regenerated"] >= 1
+    renewed = db.session.scalar(select(Document).where(
+        Document.kind == "credit_report.pdf", Document.key == agency.uscc,
+        Document.current.is_(True)))
+    assert renewed.id != report.id and renewed.summary["address"] == "济源市新址路9号"
+
+
+def test_cli_publish_shows_progress(runner, published_black):
+    result = runner.invoke(args=["credit", "publish"])
+    assert result.exit_code == 0, result.output
+    assert "[1] 已生成" in result.output and published_black.agency.uscc in result.output
+    again = runner.invoke(args=["credit", "publish"])
+    assert again.exit_code == 0 and "已生成" not in again.output.replace("文件生成", "")
