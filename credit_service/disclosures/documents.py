@@ -27,9 +27,19 @@ def entry_rows(disclosure: Disclosure) -> list[dict]:
             for e in disclosure.entries]
 
 
+def _fingerprint(disclosure: Disclosure, rows: list[dict]) -> str:
+    """Everything the PDF prints: the entries, the period, the publication date and the
+    bureau's name (so a corrected date or a renamed bureau regenerates it)."""
+    from flask import current_app
+
+    return fingerprint_of({"rows": rows, "starts_on": disclosure.starts_on,
+                           "ends_on": disclosure.ends_on, "published_on": disclosure.published_on,
+                           "bureau": current_app.config.get("BUREAU_NAME")})
+
+
 def disclosure_fingerprint(period: str) -> str | None:
     disclosure = _published(period)
-    return None if disclosure is None else fingerprint_of(entry_rows(disclosure))
+    return None if disclosure is None else _fingerprint(disclosure, entry_rows(disclosure))
 
 
 def build_disclosure_pdf(period: str) -> DocumentSpec | None:
@@ -45,7 +55,7 @@ def build_disclosure_pdf(period: str) -> DocumentSpec | None:
     published = dt.datetime.combine(disclosure.published_on or disclosure.ends_on, dt.time(),
                                     tzinfo=dt.UTC)
     return DocumentSpec(
-        title=title, html=html, fingerprint=fingerprint_of(rows), data_as_of=published,
+        title=title, html=html, fingerprint=_fingerprint(disclosure, rows), data_as_of=published,
         summary={"period": period, "count": len(rows),
                  "entries": [f"{r['agency_name']}（{r['uscc']}）" for r in rows]})
 

@@ -126,3 +126,16 @@ def test_published_fields_are_exactly_29_ling(db, major_case):
 
     draft = services.draft_disclosure("2026Q3")
     assert set(entry_rows(draft)[0]) == PUBLISHED_FIELDS
+
+
+def test_the_disclosure_pdf_is_stale_when_its_printed_dates_change(db, major_case, reviewer,
+                                                                   second_reviewer):
+    from credit_service.disclosures.documents import disclosure_fingerprint
+
+    draft = services.draft_disclosure("2026Q3")
+    services.approve_disclosure(draft, reviewer, draft.version)
+    services.publish_disclosure(draft, second_reviewer, draft.version, on=dt.date(2026, 10, 9))
+    before = disclosure_fingerprint("2026Q3")
+    assert before == disclosure_fingerprint("2026Q3")  # stable while nothing changes
+    draft.published_on = dt.date(2026, 10, 10)  # printed under the bureau's name
+    assert disclosure_fingerprint("2026Q3") != before
