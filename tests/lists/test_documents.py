@@ -151,7 +151,8 @@ def test_publish_job_issues_documents_written_off_the_write_path(db, dummy_agenc
     step(listing, "notify", clerk, D(2026, 2, 13))
     assert documents_for(listing) == []
     assert len(events_missing_documents()) == 1
-    monkeypatch.setattr("credit_service.documents.services.regenerate_stale", lambda: 0)
+    monkeypatch.setattr("credit_service.documents.services.regenerate_if_changed",
+                        lambda progress=None, force=False: 0)
     assert regenerate_documents()["list_documents"] == 1
     assert [d.kind for d in documents_for(listing)] == ["listing_notice.pdf"]
     assert regenerate_documents()["list_documents"] == 0  # idempotent
