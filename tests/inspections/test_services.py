@@ -268,7 +268,7 @@ def test_jiyuan_phases_follow_the_seed_plan():
     阶段性评估 by 6月15日, 总结评估 by 10月13日."""
     from pathlib import Path
 
-    seed = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / \
+    seed = Path(__file__).resolve().parents[2] / "docs" / "seed" / \
         "jiyuan-rectification-plan-2021.txt"
     text = seed.read_text(encoding="utf-8")
     for phrase in ("开展自查(4月中下旬)", "集中整治(4月-5月25日)", "于6月15日前", "于10月13日前"):

@@ -47,10 +47,10 @@ def test_rows_match_the_seed_plan():
     """The row wording is taken from the seed file itself, not only from this test."""
     from pathlib import Path
 
-    # ../shared/seed next to the repository (CI has it); a missing file is a failure, not a
-    # silently skipped comparison.
-    repo = Path(__file__).resolve().parents[2]
-    seed = repo.parent / "shared" / "seed" / "jiyuan-rectification-plan-2021.txt"
+    # The original request, kept in the repository (docs/seed/); a missing file is a failure,
+    # not a silently skipped comparison.
+    seed = Path(__file__).resolve().parents[2] / "docs" / "seed" / \
+        "jiyuan-rectification-plan-2021.txt"
     assert seed.is_file(), f"seed plan not found: {seed}"
     rows = [(g.label, r.label_for(2020)) for g in spec.GROUPS for r in g.rows]
     assert rows == ATTACHMENT_2
