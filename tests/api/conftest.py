@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.lists.conftest import veto_record  # noqa: F401  (a veto-class record to list on)
+
 
 @pytest.fixture(autouse=True)
 def _no_pdfs_on_the_write_path(app, monkeypatch):

@@ -8,18 +8,10 @@ import datetime as dt
 
 import pytest
 
-from credit_service.core.enums import Grade, PenaltyKind, Severity
+from credit_service.core.enums import Grade
 from tests.api.conftest import assert_error
 
 D = dt.date
-
-
-@pytest.fixture
-def veto_record(create_record, dummy_agency):
-    return create_record(dummy_agency, violation_code="unlicensed_agency",
-                         severity=Severity.SERIOUS, facts="未取得许可证从事职业中介活动",
-                         occurred_on=D(2026, 1, 5), decided_on=D(2026, 2, 2),
-                         penalty_kind=PenaltyKind.FINE)
 
 
 @pytest.fixture
@@ -127,20 +119,12 @@ def test_remove_at_the_end_of_the_term(api, black, clerk, reviewer, bearer, monk
 
 
 @pytest.fixture
-def red_agency(create_agency, db):
+def red_agency(create_agency, file_annual_reports):
     """Eligible for the red list: grade A, operating since 2018, both annual reports filed,
     no penalties."""
-    from credit_service.agencies.models import AnnualReport
-
     agency = create_agency(name="济源市示范人力资源服务有限公司", established_on=D(2018, 5, 1),
                            current_grade=Grade.A, current_score=105)
-    for year in (2024, 2025):
-        db.session.add(AnnualReport(agency_id=agency.id, year=year,
-                                    submitted_on=D(year + 1, 3, 1), publicised=True,
-                                    on_time=True))
-    db.session.flush()
-    db.session.expire(agency, ["annual_reports"])
-    return agency
+    return file_annual_reports(agency, (2024, 2025))
 
 
 def _nominate(api, headers, agency):

@@ -7,19 +7,11 @@ import datetime as dt
 
 import pytest
 
-from credit_service.core.enums import ListingState, PenaltyKind, Severity
+from credit_service.core.enums import ListingState
 from credit_service.core.web import today_local
 from tests.api.conftest import assert_error
 
 D = dt.date
-
-
-@pytest.fixture
-def veto_record(create_record, dummy_agency):
-    return create_record(dummy_agency, violation_code="unlicensed_agency",
-                         severity=Severity.SERIOUS, facts="未取得许可证从事职业中介活动",
-                         occurred_on=D(2026, 1, 5), decided_on=D(2026, 2, 2),
-                         penalty_kind=PenaltyKind.FINE)
 
 
 def _propose(api, headers, agency, record):

@@ -20,16 +20,8 @@ D = dt.date
 
 
 @pytest.fixture
-def agency(db, create_agency):
-    from credit_service.agencies.models import AnnualReport
-
-    agency = create_agency(established_on=D(2018, 5, 1))
-    for year in (2024, 2025):
-        db.session.add(AnnualReport(agency_id=agency.id, year=year, submitted_on=D(year + 1, 3, 1),
-                                    publicised=True, on_time=True))
-    db.session.flush()
-    db.session.expire(agency, ["annual_reports"])
-    return agency
+def agency(create_agency, file_annual_reports):
+    return file_annual_reports(create_agency(established_on=D(2018, 5, 1)), (2024, 2025))
 
 
 def _graded(agency, on):

@@ -47,16 +47,9 @@ def test_expire_red_after_three_years(red_agency, nominate_red, step, clerk, rev
 
 
 @pytest.fixture
-def filed_agency(db, create_agency):
+def filed_agency(create_agency, file_annual_reports):
     """An agency with every annual report up to 2025 filed on time."""
-    from credit_service.agencies.models import AnnualReport
-
-    agency = create_agency(established_on=D(2015, 3, 1))
-    for year in range(2015, 2026):
-        db.session.add(AnnualReport(agency_id=agency.id, year=year,
-                                    submitted_on=D(year + 1, 3, 1), publicised=True, on_time=True))
-    db.session.flush()
-    return agency
+    return file_annual_reports(create_agency(established_on=D(2015, 3, 1)), range(2015, 2026))
 
 
 def _live(agency):

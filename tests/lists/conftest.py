@@ -101,17 +101,11 @@ def published_black(dummy_agency, veto_record, propose_black, step, clerk, revie
 
 
 @pytest.fixture
-def red_agency(create_agency, db):
-    from credit_service.agencies.models import AnnualReport
+def red_agency(create_agency, file_annual_reports):
     from credit_service.core.enums import Grade
 
     agency = create_agency(established_on=D(2018, 5, 1), current_grade=Grade.A, current_score=105)
-    for year in (2024, 2025):
-        db.session.add(AnnualReport(agency_id=agency.id, year=year, submitted_on=D(year + 1, 3, 1),
-                                    publicised=True, on_time=True))
-    db.session.flush()
-    db.session.expire(agency, ["annual_reports"])
-    return agency
+    return file_annual_reports(agency, (2024, 2025))
 
 
 @pytest.fixture
