@@ -9,7 +9,8 @@ workers and loaded by wrk with 16 connections:
 * ``GET /agencies/<uscc>`` (HTML profile page) for random agencies.
 
 Printed: requests/s, the ratio to hello (target ≥ 0.5), p50/p99 latency (target p99 < 50 ms)
-and non-2xx answers. Then search by a partial Chinese name (2–3 characters of a real name)
+and non-2xx answers; then the resident memory of each worker after the runs (target < 250 MB,
+with the hello workers' as the baseline). Then search by a partial Chinese name (2–3 characters of a real name)
 through ``GET /api/v1/agencies?q=``, one request at a time: p50/p95 (target p95 < 30 ms).
 No assertions: it measures.
 
@@ -53,6 +54,7 @@ VENV_BIN = Path(sys.executable).parent
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 50.0
 TARGET_SEARCH_P95_MS = 30.0
+TARGET_WORKER_RSS_MB = 250.0
 
 
 # --- data ----------------------------------------------------------------------------------
@@ -205,6 +207,17 @@ def wait_ready(port: int, path: str, process: subprocess.Popen, timeout: float =
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+def worker_rss_mb(master: subprocess.Popen) -> list[float]:
+    """Resident memory (VmRSS) of each gunicorn worker of ``master`` (its child processes)."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
 def _ms(text: str) -> float:
     match = re.match(r"([\d.]+)(us|ms|s)$", text.strip())
     return float(match.group(1)) * _UNITS[match.group(2)]
@@ -331,6 +344,11 @@ def main() -> None:
                 f"p99 < {TARGET_P99_MS:.0f} ms {'met' if r['p99'] < TARGET_P99_MS else 'MISSED'}")
             print(f"{label:<36}{r['rps']:>9.0f}{ratio:>9.2f}x{r['p50']:>9.1f}{r['p99']:>9.1f}"
                   f"{r['non2xx'] + r['errors']:>9}  {target}")
+        hello_rss, app_rss = worker_rss_mb(hello), worker_rss_mb(app)
+        print(f"\nworker RSS after the runs: app {', '.join(f'{m:.0f}' for m in app_rss)} MB, "
+              f"hello {', '.join(f'{m:.0f}' for m in hello_rss)} MB; ratio app/hello "
+              f"{max(app_rss) / max(hello_rss):.1f}x; target < {TARGET_WORKER_RSS_MB:.0f} MB "
+              f"{'met' if max(app_rss) < TARGET_WORKER_RSS_MB else 'MISSED'}")
         search = search_latency(app_port, fragments)
         print(f"\nsearch by partial Chinese name (GET /api/v1/agencies?q=, {search['n']} "
               f"fragments of 2–3 characters, {search['with_hits']} with hits, one at a time):")
