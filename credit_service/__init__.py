@@ -113,8 +113,10 @@ def register_request_context(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     from credit_service.core.web import register_error_handlers as _register
+    from credit_service.core.web import register_security_headers
 
     _register(app)
+    register_security_headers(app)
 
 
 def _feature_module(feature: str, module: str):

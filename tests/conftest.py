@@ -144,3 +144,15 @@ def _truncate_all(db) -> None:
 @pytest.fixture
 def is_postgres(database_url) -> bool:
     return database_url.startswith("postgresql")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_profile_cache():
+    # Rolling back a test's transaction flushes nothing, so remembered profile stamps (and
+    # the JSON/HTML bodies cached under them) would outlive the rows they describe; each
+    # test starts from an empty cache.
+    from credit_service.api.cache import profiles
+
+    profiles.clear()
+    yield
+    profiles.clear()

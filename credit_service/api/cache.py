@@ -11,10 +11,13 @@ asking the database again, so a popular profile costs no query at all; any write
 the same process forgets every remembered stamp at once. A change made through another
 worker or process is therefore visible here within that many seconds.
 
-While a remembered stamp is fresh and its body cached, :class:`ProfileFastPath` (a WSGI
-layer in front of Flask) answers ``GET /api/v1/agencies/<uscc>`` itself — 200 with the body
-or 304 — the way a micro-cache in front of an app server would; everything else, and every
-profile whose stamp must be read again, goes through Flask.
+Two renderings are cached per agency under the same stamp: the JSON profile of the API
+(``kind="json"``) and the public HTML profile page (``kind="html"``; public pages are the same
+for every visitor). While a remembered stamp is fresh and a body cached,
+:class:`ProfileFastPath` (a WSGI layer in front of Flask) answers ``GET
+/api/v1/agencies/<uscc>`` and ``GET /agencies/<uscc>`` itself — 200 with the body or 304 —
+the way a micro-cache in front of an app server would; everything else, and every profile
+whose stamp must be read again, goes through Flask.
 """
 
 from __future__ import annotations
@@ -59,7 +62,8 @@ FROM agencies a WHERE a.uscc = :uscc
 
 class ProfileCache:
     def __init__(self) -> None:
-        self._entries: OrderedDict[str, tuple[str, str, bytes]] = OrderedDict()
+        # (kind, uscc) -> (stamp, etag, body)
+        self._entries: OrderedDict[tuple[str, str], tuple[str, str, bytes]] = OrderedDict()
         self._stamps: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
         self.ttl = DEFAULT_STAMP_TTL
@@ -91,30 +95,30 @@ class ProfileCache:
     def forget_stamps(self) -> None:
         self._stamps = {}
 
-    def get(self, uscc: str, stamp: str) -> bytes | None:
+    def get(self, uscc: str, stamp: str, kind: str = "json") -> bytes | None:
         with self._lock:
-            entry = self._entries.get(uscc)
+            entry = self._entries.get((kind, uscc))
             if entry is None or entry[0] != stamp:
                 return None
-            self._entries.move_to_end(uscc)
+            self._entries.move_to_end((kind, uscc))
             return entry[2]
 
-    def put(self, uscc: str, stamp: str, etag: str, body: bytes) -> None:
+    def put(self, uscc: str, stamp: str, etag: str, body: bytes, kind: str = "json") -> None:
         size = current_app.config.get("API_PROFILE_CACHE_SIZE", DEFAULT_SIZE)
         if size <= 0:
             return
         with self._lock:
-            self._entries[uscc] = (stamp, etag, body)
-            self._entries.move_to_end(uscc)
+            self._entries[(kind, uscc)] = (stamp, etag, body)
+            self._entries.move_to_end((kind, uscc))
             while len(self._entries) > size:
                 self._entries.popitem(last=False)
 
-    def fresh_hit(self, uscc: str) -> tuple[str, bytes] | None:
+    def fresh_hit(self, uscc: str, kind: str = "json") -> tuple[str, bytes] | None:
         """``(etag, body)`` when the remembered stamp is still fresh and its body cached."""
         remembered = self._stamps.get(uscc)
         if remembered is None or time.monotonic() - remembered[0] >= self.ttl:
             return None
-        entry = self._entries.get(uscc)
+        entry = self._entries.get((kind, uscc))
         if entry is None or entry[0] != remembered[1]:
             return None
         return entry[1], entry[2]
@@ -129,27 +133,40 @@ profiles = ProfileCache()
 
 
 class ProfileFastPath:
-    """WSGI layer: serve a fresh cached public profile without entering Flask."""
+    """WSGI layer: serve a fresh cached public profile (JSON or HTML) without entering Flask."""
 
-    PATH = re.compile(r"^/api/v1/agencies/([0-9A-HJ-NPQRTUWXY]{18})$")
+    PATHS = (
+        (re.compile(r"^/api/v1/agencies/([0-9A-HJ-NPQRTUWXY]{18})$"), "json", "application/json"),
+        (re.compile(r"^/agencies/([0-9A-HJ-NPQRTUWXY]{18})$"), "html", "text/html; charset=utf-8"),
+    )
 
-    def __init__(self, wsgi_app, cache: ProfileCache) -> None:
+    def __init__(self, wsgi_app, cache: ProfileCache, headers=()) -> None:
         self.wsgi_app = wsgi_app
         self.cache = cache
+        self.headers = list(headers)  # what the app adds to every response (security headers)
+
+    def _hit(self, environ):
+        path = environ.get("PATH_INFO", "")
+        for pattern, kind, content_type in self.PATHS:
+            match = pattern.match(path)
+            if match:
+                hit = self.cache.fresh_hit(match.group(1), kind)
+                return (*hit, content_type) if hit is not None else None
+        return None
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") == "GET" and not environ.get("QUERY_STRING"):
-            match = self.PATH.match(environ.get("PATH_INFO", ""))
-            hit = self.cache.fresh_hit(match.group(1)) if match else None
+            hit = self._hit(environ)
             if hit is not None:
-                etag, body = hit
+                etag, body, content_type = hit
                 quoted = f'"{etag}"'
                 wanted = environ.get("HTTP_IF_NONE_MATCH", "")
                 if wanted and quoted in [t.strip().removeprefix("W/") for t in wanted.split(",")]:
-                    start_response("304 NOT MODIFIED", [("ETag", quoted)])
+                    start_response("304 NOT MODIFIED", [("ETag", quoted), *self.headers])
                     return [b""]
-                start_response("200 OK", [("Content-Type", "application/json"),
-                                          ("Content-Length", str(len(body))), ("ETag", quoted)])
+                start_response("200 OK", [("Content-Type", content_type),
+                                          ("Content-Length", str(len(body))), ("ETag", quoted),
+                                          *self.headers])
                 return [body]
         return self.wsgi_app(environ, start_response)
 

@@ -22,6 +22,7 @@ from credit_service.api import (
 )
 from credit_service.api.base import API_PREFIX, CreditApi
 from credit_service.api.cache import ProfileFastPath, profiles
+from credit_service.core.web import SECURITY_HEADERS
 
 RESOURCE_BLUEPRINTS = (
     agencies.blp,
@@ -144,6 +145,6 @@ def init_app(app: Flask) -> CreditApi:
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)
     profiles.configure(app)
-    app.wsgi_app = ProfileFastPath(app.wsgi_app, profiles)
+    app.wsgi_app = ProfileFastPath(app.wsgi_app, profiles, headers=SECURITY_HEADERS)
     app.extensions["credit_api"] = api
     return api

@@ -3,9 +3,21 @@ red and black lists with their files, verification, and the rules page. Read onl
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+import hashlib
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 
+from credit_service.api.cache import profiles
 from credit_service.core.enums import Grade
 from credit_service.documents import services as documents
 from credit_service.extensions import db
@@ -49,10 +61,23 @@ def search():
 
 @bp.get("/agencies/<uscc>")
 def profile(uscc: str):
-    agency = services.get_agency(uscc)
-    if agency is None:
+    """The profile page, rendered once per profile stamp and then served from the per-worker
+    cache the JSON profile uses (same for every visitor; see credit_service.api.cache)."""
+    code = uscc.upper()
+    stamp = profiles.stamp(code)
+    if stamp is None:
         abort(404)
-    return render_template("public/profile.html", p=services.agency_profile(agency))
+    etag = hashlib.sha1(f"html:{stamp}".encode()).hexdigest()
+    if etag in request.if_none_match:
+        return current_app.response_class(status=304, headers={"ETag": f'"{etag}"'})
+    body = profiles.get(code, stamp, "html")
+    if body is None:
+        pending_flashes = bool(session.get("_flashes"))  # a visitor's own message: not cached
+        body = render_template("public/profile.html",
+                               p=services.agency_profile(services.get_agency(code))).encode()
+        if not pending_flashes:
+            profiles.put(code, stamp, etag, body, "html")
+    return current_app.response_class(body, mimetype="text/html", headers={"ETag": f'"{etag}"'})
 
 
 @bp.get("/agencies/<uscc>/report.pdf")

@@ -13,17 +13,6 @@ def _no_pdfs_on_the_write_path(app, monkeypatch):
     monkeypatch.setitem(app.config, "LIST_DOCUMENTS_ON_WRITE", False)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_profile_cache():
-    # Rolling back a test's transaction flushes nothing, so remembered profile stamps would
-    # outlive the rows they describe; each test starts from an empty cache.
-    from credit_service.api.cache import profiles
-
-    profiles.clear()
-    yield
-    profiles.clear()
-
-
 @pytest.fixture
 def token_for():
     """``token_for(user)`` issues a real API token through the auth service."""
