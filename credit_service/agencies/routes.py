@@ -70,10 +70,15 @@ def new():
 @bp.get("/<uscc>")
 @require(Capability.VIEW)
 def file(uscc: str):
+    from credit_service.audit.services import agency_trail
+    from credit_service.auth.services import users_by_id
+
     agency = services.get_agency(uscc)
+    trail = agency_trail(agency)
     return render_template("agencies/file.html", agency=agency,
                            assessment=services.current_assessment(agency),
                            timeline=services.file_timeline(agency), today=today_local(),
+                           trail=trail, actors=users_by_id({e.actor_id for e in trail}),
                            **_file_sections(agency), **_CHOICES)
 
 

@@ -62,3 +62,26 @@ def record_audit(
     )
     db.session.add(event)
     return event
+
+
+def agency_trail(agency, limit: int = 200) -> list[AuditEvent]:
+    """The audit rows of an agency's file — the agency itself and its licences, annual
+    reports, records, honours, listings, cases and assessments — newest first. Staff see
+    who did what to the file they are working on; the whole log stays admin-only."""
+    from sqlalchemy import and_, or_, select
+
+    from credit_service.agencies.models import AnnualReport, Licence
+    from credit_service.cases.models import Case
+    from credit_service.grading.models import Assessment
+    from credit_service.lists.models import Listing
+    from credit_service.records.models import Honour, Record
+
+    def ids_of(model):
+        return select(db.cast(model.id, db.String)).where(model.agency_id == agency.id)
+
+    objects = [and_(AuditEvent.object_type == "agencies", AuditEvent.object_id == str(agency.id))]
+    for model in (Licence, AnnualReport, Record, Honour, Listing, Case, Assessment):
+        objects.append(and_(AuditEvent.object_type == model.__tablename__,
+                            AuditEvent.object_id.in_(ids_of(model))))
+    return list(db.session.scalars(select(AuditEvent).where(or_(*objects))
+                                   .order_by(AuditEvent.id.desc()).limit(limit)))

@@ -201,6 +201,14 @@ def reset_password(user: User, actor) -> str:
     return password
 
 
+def users_by_id(ids) -> dict[int, User]:
+    """The users with these ids (None ignored), keyed by id, in one query."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:

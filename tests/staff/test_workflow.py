@@ -84,9 +84,18 @@ def test_clerk_and_reviewer_take_an_agency_through_a_confirmed_violation(
     file_page = client.get(f"/staff/agencies/{agency.uscc}").get_data(as_text=True)
     explanation = file_page[file_page.index("计分依据"):]
     assert record.decision_number in explanation and "-10" in explanation.replace("−", "-")
-    client.post("/staff/logout")
 
-    # 5. the admin finds every step in the audit log
+    # 5. the reviewer (and the clerk) find every step in the file's 操作记录 ...
+    trail = client.get(f"/staff/agencies/{agency.uscc}").get_data(as_text=True)
+    trail = trail[trail.index("操作记录"):]
+    for label, who in (("登记机构", clerk), ("录入失信记录（草稿）", clerk),
+                       ("确认失信记录", reviewer), ("信用等级重新计算", reviewer)):
+        assert re.search(rf"<td>{re.escape(who.display_name)}</td>\s*<td>web</td>"
+                         rf"<td>{re.escape(label)}</td>", trail), label
+    client.post("/staff/logout")
+    assert "确认失信记录" in login(clerk).get(f"/staff/agencies/{agency.uscc}").get_data(as_text=True)
+
+    # 6. ... and the admin in the whole audit log
     client = login(admin)
     log = client.get("/staff/audit").get_data(as_text=True)
     for action in ("agency.create", "record.create", "record.confirm"):
