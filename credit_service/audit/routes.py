@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "disclosure.approved": "审核社会公布", "disclosure.published": "发布社会公布",
     "document.published": "生成文书", "grading.regrade_all": "全量重新评价",
     "evaluation_round.publish": "发布年度评价", "job.run_manual": "手动运行定时任务",
+    "reminder.dismiss": "提醒标记已处理",
 }
 
 

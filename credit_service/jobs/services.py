@@ -156,7 +156,45 @@ def write_reminders(on: dt.date) -> dict:
             Case.state.in_([CaseState.SUBMITTED, CaseState.REVIEWING])).order_by(Case.id)):
         created += _remind(f"case:{case.number}", case.deadline,
                            f"{case.number}（{case.kind.label}·{case.subject.label}）办理期限")
-    return {"date": on.isoformat(), "created": created}
+    return {"date": on.isoformat(), "created": created, "dismissed": dismiss_settled_reminders()}
+
+
+def dismiss_settled_reminders() -> int:
+    """Dismiss reminders whose subject has moved on since they were written: a case no
+    longer open, a listing changed since (its step was taken) — so the dashboard does not
+    pile up. Reminders of unknown subjects are left alone."""
+    dismissed = 0
+    for reminder in db.session.scalars(select(Reminder).where(Reminder.dismissed.is_(False))):
+        kind, _, ident = reminder.subject.partition(":")
+        settled = False
+        if kind == "case":
+            case = db.session.scalar(select(Case).where(Case.number == ident))
+            settled = case is None or case.state not in (CaseState.SUBMITTED, CaseState.REVIEWING)
+        elif kind == "listing" and ident.isdigit():
+            listing = db.session.get(Listing, int(ident))
+            settled = listing is None or _aware(listing.updated_at) > _aware(reminder.created_at)
+        if settled:
+            reminder.dismissed = True
+            dismissed += 1
+    db.session.flush()
+    return dismissed
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+@transactional
+def dismiss_reminder(reminder: Reminder, actor) -> Reminder:
+    """A person marks a reminder done (the dashboard no longer shows it); audited."""
+    from credit_service.audit.services import record_audit
+
+    if reminder.dismissed:
+        raise Conflict("该提醒已处理")
+    reminder.dismissed = True
+    record_audit("reminder.dismiss", reminder, actor=actor,
+                 after={"subject": reminder.subject, "due_on": reminder.due_on.isoformat()})
+    return reminder
 
 
 def run_reminders(on: dt.date | None = None) -> dict | None:

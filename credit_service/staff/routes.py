@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 
 from credit_service.auth.permissions import Capability, require
 from credit_service.staff import dashboard as queries
@@ -16,3 +16,19 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="template
 @require(Capability.VIEW)
 def dashboard():
     return render_template("staff/dashboard.html", board=queries.build(actor()))
+
+
+@bp.post("/reminders/<int:reminder_id>/dismiss")
+@require(Capability.VIEW)
+def dismiss_reminder(reminder_id: int):
+    from credit_service.core.errors import NotFound
+    from credit_service.extensions import db
+    from credit_service.jobs.models import Reminder
+    from credit_service.jobs.services import dismiss_reminder as dismiss
+
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder is None:
+        raise NotFound("未找到该提醒")
+    dismiss(reminder, actor())
+    flash("已将该提醒标记为已处理", "info")
+    return redirect(url_for("staff.dashboard") + "#s-reminders")

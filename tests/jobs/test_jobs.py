@@ -116,6 +116,44 @@ def test_reminders_once_per_deadline(db, dummy_agency, veto_record, propose_blac
     assert _count(db, Reminder) == 1
 
 
+def test_reminders_are_dismissed_once_their_step_is_taken(db, dummy_agency, veto_record,
+                                                          propose_black, step, clerk, reviewer):
+    from credit_service.jobs.models import Reminder
+    from credit_service.jobs.services import run_reminders
+
+    listing = propose_black(dummy_agency, veto_record)
+    step(listing, "notify", clerk, D(2026, 2, 13))
+    run_reminders(D(2026, 2, 16))
+    reminder = db.session.scalar(select(Reminder))
+    assert run_reminders(D(2026, 2, 17))["dismissed"] == 0  # still waiting for the decision
+    step(listing, "decide", reviewer, D(2026, 3, 2))
+    assert run_reminders(D(2026, 3, 3))["dismissed"] == 1
+    assert reminder.dismissed
+
+
+def test_a_person_dismisses_a_reminder_from_the_dashboard(db, login, clerk, dummy_agency,
+                                                          veto_record, propose_black, step):
+    from credit_service.audit.models import AuditEvent
+    from credit_service.jobs.models import Reminder
+    from credit_service.jobs.services import write_reminders
+
+    listing = propose_black(dummy_agency, veto_record)
+    step(listing, "notify", clerk, D(2026, 2, 13))
+    write_reminders(D(2026, 2, 16))
+    db.session.commit()
+    reminder = db.session.scalar(select(Reminder))
+    client = login(clerk)
+    assert reminder.message in client.get("/staff/").get_data(as_text=True)
+    response = client.post(f"/staff/reminders/{reminder.id}/dismiss")
+    assert response.status_code == 302 and reminder.dismissed
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "已将该提醒标记为已处理" in page and reminder.message not in page
+    assert _count(db, AuditEvent, AuditEvent.action == "reminder.dismiss",
+                  AuditEvent.actor_id == clerk.id) == 1
+    assert client.post(f"/staff/reminders/{reminder.id}/dismiss").status_code == 409
+    assert client.post("/staff/reminders/987654/dismiss").status_code == 404
+
+
 def test_previous_quarter():
     from credit_service.jobs.services import previous_quarter
 
