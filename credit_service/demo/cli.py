@@ -98,8 +98,6 @@ def register(group: click.Group) -> None:
             click.echo(f"   {table:<22} {count:>9}")
         if result.regraded:
             click.echo(f"已重新计算全部机构的信用等级（{result.regrade_seconds:.1f} 秒）。")
-        elif regrade:
-            click.echo("注意：" + result.regrade_note)
         else:
             click.echo("未重新计算信用等级；请运行 flask credit regrade。")
         print_logins()

@@ -24,7 +24,6 @@ class LoadResult:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     regraded: bool = False
-    regrade_note: str = ""
     regrade_seconds: float = 0.0
 
     @property
@@ -86,21 +85,38 @@ def load_demo(
     result.counts = dict(writer.counts)
     result.seconds = time.perf_counter() - started
     if regrade:
-        _regrade(result, as_of)
+        _regrade(result, as_of, history=not generator.scale)
     return result
 
 
-def _regrade(result: LoadResult, as_of: dt.date) -> None:
-    """Grades come from the engine, never from the generator."""
-    try:
-        from credit_service.grading.services import regrade_all
-    except ImportError:
-        result.regrade_note = (
-            "评级服务（credit_service.grading.services.regrade_all）尚不可用，未计算信用等级；"
-            "可稍后运行 flask credit regrade。"
-        )
-        return
+HISTORY_QUARTERS = 8
+
+
+def history_dates(as_of: dt.date, quarters: int = HISTORY_QUARTERS) -> list[dt.date]:
+    """The quarter ends before ``as_of`` at which the realistic demo is graded first, oldest
+    first, so each agency has a grade history ("grade on date X") like a running system."""
+    dates = []
+    year, quarter = as_of.year, (as_of.month - 1) // 3  # quarters completed this year
+    for _ in range(quarters):
+        if quarter == 0:
+            year, quarter = year - 1, 4
+        month = quarter * 3
+        end = dt.date(year, month, 1) + dt.timedelta(days=32)
+        dates.append(end.replace(day=1) - dt.timedelta(days=1))
+        quarter -= 1
+    return sorted(dates)
+
+
+def _regrade(result: LoadResult, as_of: dt.date, *, history: bool = False) -> None:
+    """Grades come from the engine, never from the generator. ``history``: grade at the
+    past quarter ends first (assessment rows only where the result changed; no change-feed
+    entries for those past dates), then as of ``as_of``."""
+    from credit_service.grading.services import regrade_all
+
     started = time.perf_counter()
+    if history:
+        for day in history_dates(as_of):
+            regrade_all(as_of=day, progress=None, feed=False)
     regrade_all(as_of=as_of, progress=None)
     result.regraded = True
     result.regrade_seconds = time.perf_counter() - started

@@ -517,10 +517,11 @@ def _latest_live(lo: int | None, hi: int | None) -> dict[int, tuple]:
 
 @transactional
 def regrade_all(*, as_of: dt.date | None = None, progress=None, actor=None,
-                chunk: int = CHUNK) -> dict:
+                chunk: int = CHUNK, feed: bool = True) -> dict:
     """Regrade every agency as of ``as_of`` (default today), set-based: per chunk of
     agencies a few queries load the files, the engine runs in a loop, and changed
-    assessments and agencies are written in bulk. Returns counts."""
+    assessments and agencies are written in bulk. Returns counts. ``feed=False`` writes no
+    change-feed entries (a history backfill: the feed says what changed *now*)."""
     from credit_service.audit.services import record_audit
 
     as_of = as_of or _today()
@@ -594,7 +595,7 @@ def regrade_all(*, as_of: dt.date | None = None, progress=None, actor=None,
         writer.insert_assessments(new_rows)
         writer.update_agencies(agency_updates)
         _report(progress, len(rows))
-    if feed_rows:
+    if feed_rows and feed:
         from credit_service.feed.models import ChangeEvent
 
         db.session.execute(insert(ChangeEvent.__table__), feed_rows)

@@ -226,17 +226,44 @@ def test_listing_dates_follow_the_procedure(demo_app):
     db.session.remove()
 
 
-def test_demo_grades_come_from_the_engine_when_it_exists(demo_app):
+def test_demo_grades_and_history_come_from_the_engine(demo_app):
+    from sqlalchemy import select
+
+    from credit_service.agencies.models import Agency
+    from credit_service.demo.services import history_dates
     from credit_service.extensions import db
+    from credit_service.feed.models import ChangeEvent
+    from credit_service.grading.services import assessment_on, preview
 
     _app, result = demo_app
-    try:
-        from credit_service.grading.services import regrade_all  # noqa: F401
-    except ImportError:
-        assert not result.regraded and "regrade" in result.regrade_note
-    else:
-        assert result.regraded
-        assert scalar(db, "SELECT COUNT(*) FROM agencies WHERE current_grade IS NULL") == 0
+    assert result.regraded
+    assert scalar(db, "SELECT COUNT(*) FROM agencies WHERE current_grade IS NULL") == 0
+    dates = history_dates(AS_OF)
+    assert dates == sorted(dates) and len(dates) == 8 and dates[-1] < AS_OF
+    assert all(d.month in (3, 6, 9, 12) for d in dates)
+    agencies = db.session.scalars(select(Agency).order_by(Agency.id)).all()
+    # the live grade is the engine's, and so is the grade on each past quarter end
+    for agency in agencies[::10]:
+        now = preview(agency, AS_OF)
+        assert (agency.current_grade.value, agency.current_score) == (now.grade, now.score)
+        for day in (dates[0], dates[4]):
+            stored = assessment_on(agency, day)
+            if agency.established_on <= day:
+                then = preview(agency, day)
+                assert stored is not None and (stored.grade.value, stored.score) == \
+                    (then.grade, then.score), (agency.uscc, day)
+    # a history: many agencies have more than one assessment
+    assert scalar(db, "SELECT COUNT(*) FROM (SELECT agency_id FROM assessments "
+                      "GROUP BY agency_id HAVING COUNT(*) > 1) t") > 20
+    # the change feed has no entry for the replayed quarters: only the grades that differ
+    # between the last quarter end and today
+    moved = {a.uscc for a in agencies
+             if (last := assessment_on(a, dates[-1])) is not None
+             and last.grade != a.current_grade}
+    feed = set(db.session.scalars(select(ChangeEvent.uscc).where(
+        ChangeEvent.kind == "grade_changed")))
+    assert feed == moved
+    db.session.remove()
 
 
 @pytest.mark.parametrize("backend", backends())
