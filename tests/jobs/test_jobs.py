@@ -31,6 +31,14 @@ def test_expire_removes_black_listing_on_the_exact_day_once(db, published_black)
     assert run_expire(D(2029, 3, 2)) is None  # claimed already: nothing happens
     assert [e.action for e in published_black.events].count("remove") == 1
     assert _count(db, JobRun, JobRun.job == "expire") == 2
+    # the job's writes are audited like anyone's: one removal row, by the job, no person
+    from credit_service.audit.models import AuditEvent
+
+    rows = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == "listings", AuditEvent.object_id == str(published_black.id),
+        AuditEvent.action.like("%remove%"))).all()
+    assert [(r.actor_label, r.actor_id) for r in rows] == [("job:expire", None)]
+    assert rows[0].after["state"] == "removed" and rows[0].before["state"] == "published"
 
 
 def test_expire_red_after_three_years(red_agency, nominate_red, step, clerk, reviewer):
