@@ -35,6 +35,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# Run as a script, bench/ comes first on sys.path, and bench/http.py would shadow the
+# standard library's ``http`` (werkzeug imports http.server): drop it, add the repository.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 TARGET_P95_MS = 30.0
