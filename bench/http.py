@@ -321,7 +321,9 @@ def main() -> None:
              [f"/api/v1/agencies/{u}" for u in hot], args.warmup),
             ("GET /api/v1/agencies/<uscc> cold", app_port,
              [f"/api/v1/agencies/{u}" for u in cold], 0),
-            ("GET /agencies/<uscc> (HTML)", app_port, [f"/agencies/{u}" for u in hot], 3),
+            # The HTML page is cached the same way (same stamp): warm and cold likewise.
+            ("GET /agencies/<uscc> HTML warm", app_port, [f"/agencies/{u}" for u in hot], 3),
+            ("GET /agencies/<uscc> HTML cold", app_port, [f"/agencies/{u}" for u in cold], 0),
         ]
         print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; gunicorn "
               f"{args.workers} sync workers; wrk 2 threads, {args.connections} connections, "
