@@ -113,8 +113,12 @@ def count_name_hits(query: str, filters: list) -> int:
             statement = statement.join(Agency, Agency.id == _fts.c.rowid)
         statement = statement.where(_fts_match(fts_query(query)), _fts.c.rowid > 0, *filters)
     else:
+        # Only asked for a common fragment (more than SCAN_LIMIT hits): a plain substring
+        # count over the table. The bigram test of `indexed` would be evaluated row by row
+        # whenever the planner prefers a scan to the index — 330 ms instead of 15 ms for
+        # "有限" at 100,000 agencies (bench/search.py).
         statement = select(func.count()).select_from(Agency).where(
-            indexed(Agency.name, query), *filters)
+            contains(Agency.name, query), *filters)
     return db.session.scalar(statement) or 0
 
 
