@@ -88,11 +88,23 @@ def uses_fts(query: str) -> bool:
 
 def name_hits(query: str, filters: list, limit: int) -> list | None:
     """Up to ``limit`` (id, name) rows of agencies whose current name contains ``query``,
-    in no particular order; None when FTS cannot answer (PostgreSQL, or 1 character):
-    the caller then uses the name-ordered query."""
+    in no particular order — from the FTS table on SQLite, the trigram/bigram indexes on
+    PostgreSQL (unordered, so the scan stops at ``limit`` rows however common the
+    fragment); None when no index can answer (SQLite and 1 character): the caller then
+    uses the name-ordered query."""
+    if dialect_name() == "postgresql":
+        return db.session.execute(select(Agency.id, Agency.name)
+                                  .where(indexed(Agency.name, query), *filters)
+                                  .limit(limit)).all()
     if not uses_fts(query):
         return None
     return db.session.execute(name_hits_statement(query, filters, limit)).all()
+
+
+def pages_by_name_scan(query: str) -> bool:
+    """Whether a common fragment's page comes from a scan in name order with the plain
+    substring test (after :func:`name_hits` found more than the exact-set limit)."""
+    return dialect_name() == "postgresql" or uses_fts(query)
 
 
 def name_hits_statement(query: str, filters: list, limit: int):

@@ -151,8 +151,8 @@ def _matching_page(query: str, upper: str, filters: list, page: int,
             select(Agency.id, Agency.name).where(condition, *filters)
             .order_by(Agency.name, Agency.id).limit(SCAN_LIMIT + 1)).all()
 
-    # SQLite: unordered FTS hits; PostgreSQL: the planner chooses trigram index + sort or
-    # the name-ordered scan.
+    # Unordered index hits (FTS on SQLite, trigram/bigram on PostgreSQL), at most
+    # SCAN_LIMIT + 1 of them: all of them for a rare fragment, sorted here.
     name_rows = search_index.name_hits(query, filters, SCAN_LIMIT + 1)
     if name_rows is None:
         name_rows = in_name_order(search_index.indexed(Agency.name, query))
@@ -163,7 +163,7 @@ def _matching_page(query: str, upper: str, filters: list, page: int,
         return _load([row.id for row in merged[offset:offset + per_page]]), len(merged)
     total = search_index.count_name_hits(query, filters) + len(others)
     by_name = search_index.contains(Agency.name, query)
-    if search_index.uses_fts(query):
+    if search_index.pages_by_name_scan(query):
         # A common fragment: its first hits in name order come after a short scan.
         name_rows = in_name_order(by_name)
     merged = sorted([*name_rows, *others], key=lambda row: (row.name, row.id))
