@@ -20,7 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from credit_service.audit.context import acting_as, current_channel
 from credit_service.audit.services import record_audit, snapshot
 from credit_service.auth.models import ApiToken, User
-from credit_service.core.db import transactional, utcnow
+from credit_service.core.db import as_utc, transactional, utcnow
 from credit_service.core.enums import Department, Role
 from credit_service.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from credit_service.extensions import db
@@ -43,13 +43,6 @@ class LoginFailed(PermissionDenied):
 
 def _user_snapshot(user: User) -> dict:
     return snapshot(user, USER_AUDIT_FIELDS)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite returns naive datetimes even for timezone-aware columns; they are stored in UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
 
 
 # --------------------------------------------------------------------------- validation
@@ -227,7 +220,7 @@ def user_by_username(username: str) -> User | None:
 
 def is_locked(user: User) -> bool:
     """Whether the account is inside a temporary lockout right now."""
-    locked_until = _aware(user.locked_until)
+    locked_until = as_utc(user.locked_until)
     return locked_until is not None and locked_until > utcnow()
 
 
@@ -270,7 +263,7 @@ def authenticate(username: str, password: str, client_addr: str | None = None) -
 def _check_credentials(user: User, password: str) -> str | None:
     now = utcnow()
     max_failures, minutes = lockout_settings()
-    locked_until = _aware(user.locked_until)
+    locked_until = as_utc(user.locked_until)
     if locked_until is not None and locked_until > now:
         remaining = max(1, int((locked_until - now).total_seconds() // 60) + 1)
         return f"登录失败次数过多，账号已临时锁定，请约{remaining}分钟后再试"
@@ -368,7 +361,7 @@ def user_for_token(plaintext: str) -> User | None:
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()
-    last = _aware(token.last_used_at)
+    last = as_utc(token.last_used_at)
     if last is None or now - last >= _LAST_USED_GRANULARITY:
         _touch_token(token, now)
     return token.user

@@ -30,6 +30,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored timestamp as an aware UTC datetime: SQLite returns naive datetimes even for
+    timezone-aware columns (they are stored in UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
 def enum_type(enum_cls, name: str) -> Enum:
     """A portable enum: VARCHAR plus a named CHECK constraint on every database."""
     return Enum(

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from credit_service.audit.context import acting_as
 from credit_service.cases.models import Case
-from credit_service.core.db import transactional, utcnow
+from credit_service.core.db import as_utc, transactional, utcnow
 from credit_service.core.enums import CaseState, ListingState, ListKind
 from credit_service.core.errors import Conflict
 from credit_service.extensions import db
@@ -172,16 +172,12 @@ def dismiss_settled_reminders() -> int:
             settled = case is None or case.state not in (CaseState.SUBMITTED, CaseState.REVIEWING)
         elif kind == "listing" and ident.isdigit():
             listing = db.session.get(Listing, int(ident))
-            settled = listing is None or _aware(listing.updated_at) > _aware(reminder.created_at)
+            settled = listing is None or as_utc(listing.updated_at) > as_utc(reminder.created_at)
         if settled:
             reminder.dismissed = True
             dismissed += 1
     db.session.flush()
     return dismissed
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 @transactional
