@@ -83,12 +83,10 @@ class AgencyDetail(MethodView):
         if stamp is None:
             raise NotFound(f"未找到统一社会信用代码为 {code} 的机构")
         blp.set_etag(stamp)  # 304 here when the client's copy is current
-        body = profiles.get(code, stamp)
-        if body is None:
-            profile = presenters.public_profile(agency_by_uscc(code))
-            body = current_app.json.dumps(_PUBLIC_AGENCY.dump(profile)).encode()
-            # the ETag flask-smorest derives from the stamp, for the WSGI fast path
-            profiles.put(code, stamp, ApiBlueprint._generate_etag(stamp), body)
+        # the ETag flask-smorest derives from the stamp, for the WSGI fast path
+        body = profiles.body(code, stamp, ApiBlueprint._generate_etag(stamp), lambda: (
+            current_app.json.dumps(_PUBLIC_AGENCY.dump(
+                presenters.public_profile(agency_by_uscc(code)))).encode()))
         return current_app.response_class(body, mimetype="application/json")
 
     @staff_only(blp, Capability.ENTER)

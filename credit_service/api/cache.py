@@ -113,6 +113,17 @@ class ProfileCache:
             while len(self._entries) > size:
                 self._entries.popitem(last=False)
 
+    def body(self, uscc: str, stamp: str, etag: str, build, kind: str = "json",
+             keep: bool = True) -> bytes:
+        """The cached body for ``stamp``, or ``build()`` — kept under that stamp (and
+        ``etag``, for the fast path) unless ``keep`` is false."""
+        body = self.get(uscc, stamp, kind)
+        if body is None:
+            body = build()
+            if keep:
+                self.put(uscc, stamp, etag, body, kind)
+        return body
+
     def fresh_hit(self, uscc: str, kind: str = "json") -> tuple[str, bytes] | None:
         """``(etag, body)`` when the remembered stamp is still fresh and its body cached."""
         remembered = self._stamps.get(uscc)

@@ -70,13 +70,10 @@ def profile(uscc: str):
     etag = hashlib.sha1(f"html:{stamp}".encode()).hexdigest()
     if etag in request.if_none_match:
         return current_app.response_class(status=304, headers={"ETag": f'"{etag}"'})
-    body = profiles.get(code, stamp, "html")
-    if body is None:
-        pending_flashes = bool(session.get("_flashes"))  # a visitor's own message: not cached
-        body = render_template("public/profile.html",
-                               p=services.agency_profile(services.get_agency(code))).encode()
-        if not pending_flashes:
-            profiles.put(code, stamp, etag, body, "html")
+    body = profiles.body(
+        code, stamp, etag, lambda: render_template(
+            "public/profile.html", p=services.agency_profile(services.get_agency(code))).encode(),
+        kind="html", keep=not session.get("_flashes"))  # a visitor's own message: not cached
     return current_app.response_class(body, mimetype="text/html", headers={"ETag": f'"{etag}"'})
 
 
