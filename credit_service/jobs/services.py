@@ -21,7 +21,7 @@ from credit_service.audit.context import acting_as
 from credit_service.cases.models import Case
 from credit_service.core.db import as_utc, transactional, utcnow
 from credit_service.core.enums import CaseState, ListingState, ListKind
-from credit_service.core.errors import Conflict
+from credit_service.core.errors import Conflict, NotFound
 from credit_service.extensions import db
 from credit_service.jobs.models import JobRun, Reminder
 from credit_service.lists import rules
@@ -178,6 +178,13 @@ def dismiss_settled_reminders() -> int:
             dismissed += 1
     db.session.flush()
     return dismissed
+
+
+def get_reminder(reminder_id: int) -> Reminder:
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder is None:
+        raise NotFound("未找到该提醒")
+    return reminder
 
 
 @transactional

@@ -21,14 +21,9 @@ def dashboard():
 @bp.post("/reminders/<int:reminder_id>/dismiss")
 @require(Capability.VIEW)
 def dismiss_reminder(reminder_id: int):
-    from credit_service.core.errors import NotFound
-    from credit_service.extensions import db
-    from credit_service.jobs.models import Reminder
     from credit_service.jobs.services import dismiss_reminder as dismiss
+    from credit_service.jobs.services import get_reminder
 
-    reminder = db.session.get(Reminder, reminder_id)
-    if reminder is None:
-        raise NotFound("未找到该提醒")
-    dismiss(reminder, actor())
+    dismiss(get_reminder(reminder_id), actor())
     flash("已将该提醒标记为已处理", "info")
     return redirect(url_for("staff.dashboard") + "#s-reminders")
